@@ -8,6 +8,9 @@ from textual.widgets import Markdown, Static
 
 from studyapp.ui.screens.flashcards import FlashcardScreen
 from studyapp.ui.screens.quiz import QuizScreen
+from studyapp.ui.widgets.engine_panel import EnginePanel
+from studyapp.ui.widgets.norm_plot import NormPlot
+from studyapp.ui.widgets.report_view import ReportView
 
 DECK = f'''
 [deck]
@@ -120,3 +123,27 @@ async def test_flashcard_back_quotes_the_report(make_app, tmp_path):
         back = markdown_source(screen, "#flash-back-text")
         assert back.startswith(f"About {0.9**6:.3g}.")
         assert "{{=" not in back
+
+
+async def test_report_computed_while_preparing_draws_its_plots(make_app, tmp_path):
+    """The quoted card's Report comes with the prepared card, so its view is mounted
+    visible (no Show event): the plots must still be drawn, and the panel's messages
+    still reach the app."""
+    app = await make_quiz(make_app, tmp_path)
+    seen: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, (EnginePanel.Shown, ReportView.Plotted)):
+            seen.append(type(message).__name__)
+
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await pilot.pause()
+        app.open_quiz("placeholders")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.showing is not None and screen.showing.report is not None
+        await pilot.press("1")
+        await settle(app, pilot)
+        panel = screen.query_one(EnginePanel)
+        assert len(panel.query(NormPlot)) == len(panel.query_one(ReportView).plots) >= 1
+        assert sorted(seen) == ["Plotted", "Shown"]

@@ -225,6 +225,7 @@ class EnginePanel(Vertical):
         view.display = True
         assert self.experiment is not None
         shown = self.Shown(self, self.experiment, dict(self.params), view.report)
+        shown.set_sender(self)  # _reveal may run in the screen's handler: still bubble to the app
         self.call_after_refresh(self.post_message, shown)
 
     def _set_status(self, text: str) -> None:

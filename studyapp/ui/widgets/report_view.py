@@ -190,4 +190,4 @@ class ReportView(Vertical):
 
         for slot, (title, members) in zip(self.query(".plot-slot"), self.plots, strict=True):
             await slot.mount(NormPlot(members, title=title))
-        self.call_after_refresh(self.post_message, self.Plotted(self))
+        self.call_after_refresh(self.post_message, self.Plotted(self).set_sender(self))
