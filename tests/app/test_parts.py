@@ -78,3 +78,27 @@ def test_solver_list_names_fit_the_sidebar():
     assert short_name(named("symbolic.derive")) == "symbolic.derive"
     long = short_name(named("bptt." + "x" * 40))
     assert len(long) == LIST_TEXT_WIDTH and long.endswith("…")
+
+
+async def test_a_long_y_label_is_shown_whole():
+    """textual-plot centres the y label two columns left of the axis; NormPlot widens
+    its margin so a long label is not cut off on the left."""
+    from textual.app import App
+    from textual_hires_canvas import Canvas
+
+    from engine.report import Series
+    from studyapp.ui.widgets.norm_plot import NormPlot
+
+    label = "‖∂h_T/∂h_k‖₂ measured along the sequence"
+    series = Series("norm", [0.0, 1.0, 2.0], [1.0, 0.1, 0.01], y_label=label, log_y=True)
+
+    class PlotApp(App):
+        def compose(self):
+            yield NormPlot([series], title="norm by lag")
+
+    app = PlotApp()
+    async with app.run_test(size=(80, 16)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        margin = app.query_one(NormPlot).query_one("#margin-top", Canvas)
+        assert margin.render_line(0).text.strip() == f"{label} (log scale)"

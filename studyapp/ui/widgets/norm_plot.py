@@ -16,6 +16,7 @@ from textual_plot import AxisFormatter, HiResMode, NumericAxisFormatter, PlotWid
 from engine.report import Series
 
 # Line colours cycled over the series of one plot (theme-independent named colours).
+MARGIN_LEFT = 10  # PlotWidget's default: room for the tick labels
 LINE_STYLES = ("cyan", "magenta", "yellow", "green", "red", "blue")
 
 
@@ -78,5 +79,8 @@ class NormPlot(PlotWidget):
         if first is not None:
             self.set_xlabel(escape(first.x_label))
             y_label = first.y_label + (" (log scale)" if self.log_y else "")
+            # The y label is centred two columns left of the axis: widen the margin
+            # until it starts on screen.
+            self.margin_left = max(MARGIN_LEFT, len(y_label) // 2 + 2)
             self.set_ylabel(escape(y_label))
         self.show_legend(is_visible=len(self.series) > 1)
