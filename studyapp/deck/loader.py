@@ -15,10 +15,11 @@ from pathlib import Path
 
 import tomli
 
+from studyapp.deck.fields import Limits
 from studyapp.deck.issues import DeckError, Issue
 from studyapp.deck.locate import SourceIndex
 from studyapp.deck.model import Deck
-from studyapp.deck.schema import Limits, validate
+from studyapp.deck.schema import validate
 
 __all__ = [
     "DeckError",

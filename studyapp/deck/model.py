@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+GAP = "{{gap}}"  # the gap a cloze prompt holds exactly once (content/README.md)
+
 ENGINE_PLACEHOLDER = "computed by the engine"
 
 

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Label, Markdown, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.deck.grading import AnswerError, Grade
-from studyapp.deck.model import Deck
+from studyapp.deck.model import GAP, Deck
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
 from studyapp.ui.messages import Prepared
@@ -28,9 +28,6 @@ from studyapp.ui.widgets.engine_panel import EnginePanel
 
 if TYPE_CHECKING:
     from studyapp.ui.app import StudyApp
-
-
-GAP = "{{gap}}"  # the cloze gap marker in a prompt (content/README.md)
 
 
 def first_line(text: str, width: int = 60) -> str:
