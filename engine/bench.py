@@ -5,10 +5,9 @@ FLOPs ≈ 3 · 2·B·T·(D·H + H·H + H·O), the fraction of this machine's num
 (measured on every core just before each row), the speed-up over a naive per-example
 textbook loop (measured in the same run, and checked to give the same gradients), and the
 tracemalloc peak against the O(T·B·H) prediction (3T+1 state-sized arrays and 2T
-output-sized ones). A second table times three BLAS thread policies side by side, runs
-interleaved so load drift hits all three alike: one thread everywhere, every core
-everywhere, and the engine's policy (engine.threads: time loops on one thread, the big
-products on every core); the first table reports the policy.
+output-sized ones). The first table runs BLAS on every core; a second table times one
+BLAS thread and every core side by side (runs interleaved, so load drift hits both alike)
+and says what `engine.threads.configure()` picks on this machine now.
 """
 
 from __future__ import annotations
@@ -34,23 +33,14 @@ DTYPES = {"float32": np.float32, "float64": np.float64}
 # PyTorch 2.13 nn.RNN + autograd on a 2-core machine (issue 3): quoted, not measured here.
 PYTORCH_MS = {(1, 100, 8, 32, 8): (3.2, 3.2), (32, 100, 64, 128, 64): (11.5, 15.6)}
 WIDTH = 80
-POLICIES = ("serial", "threaded", "policy")
-
-
-def use_policy(policy: str, cores: int) -> None:
-    """serial: one BLAS thread everywhere; threaded: `cores` everywhere; policy: the
-    engine's (time loops on one thread, the rest on `cores`)."""
-    threads.configure(1 if policy == "serial" else cores)
-    threads.serial_loops(policy != "threaded")
 
 
 @dataclass(frozen=True)
 class Row:
     size: tuple[int, int, int, int, int]
     dtype: str
-    median_s: float  # with the engine's thread policy
-    serial_s: float  # one BLAS thread everywhere
-    threaded_s: float  # every core everywhere
+    median_s: float  # BLAS on every core
+    single_s: float  # one BLAS thread
     gflops: float
     peak_fraction: float
     naive_s: float
@@ -162,12 +152,11 @@ def measure(
     ys = rng.standard_normal((T, B, n_out)).astype(dtype)
 
     medians = interleaved_medians(
-        dict.fromkeys(POLICIES, lambda: bptt.gradients(p, xs, ys)),
-        3 * budget_s,
+        dict.fromkeys((1, cores), lambda: bptt.gradients(p, xs, ys)),
+        2 * budget_s,
         max_runs=50,
-        before=lambda policy: use_policy(policy, cores),
+        before=threads.configure,
     )
-    use_policy("policy", cores)
 
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -182,14 +171,13 @@ def measure(
     naive_s = median_time(lambda: naive.update(naive_gradients(p, sub_x, sub_y)), 0.0, 3)
     engine = bptt.gradients(p, sub_x, sub_y).as_dict()
     error = max(gradcheck.relative_errors(engine, naive).values())
-    median = medians["policy"]
+    median = medians[cores]
     rate = flops(*size) / median / 1e9
     return Row(
         size=size,
         dtype=dtype_name,
         median_s=median,
-        serial_s=medians["serial"],
-        threaded_s=medians["threaded"],
+        single_s=medians[1],
         gflops=rate,
         peak_fraction=rate / peak,
         naive_s=naive_s * B / items,
@@ -236,24 +224,18 @@ def format_table(rows: Sequence[Row], peaks: dict[str, float], cores: int) -> st
 
 
 def format_threads_table(rows: Sequence[Row], cores: int) -> str:
-    """The three BLAS thread policies side by side (median ms, interleaved runs)."""
+    """One BLAS thread and every core side by side (median ms, interleaved runs)."""
     header = (
-        f"{'B,T,D,H,O':<19} {'dtype':<5} {'1 thread':>9} {f'{cores} threads':>10} "
-        f"{'policy':>9} {'vs 1':>6} {f'vs {cores}':>6}"
+        f"{'B,T,D,H,O':<19} {'dtype':<5} {'1 thread':>9} {f'{cores} threads':>10} {'speed-up':>8}"
     )
-    lines = [
-        f"BLAS threads, ms: policy = time loops on 1 thread, big products on {cores}",
-        header,
-        "-" * len(header),
-    ]
+    lines = ["BLAS threads, ms", header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{_label(r)} {r.serial_s * 1e3:9.2f} {r.threaded_s * 1e3:10.2f} "
-            f"{r.median_s * 1e3:9.2f} {r.serial_s / r.median_s:5.2f}x "
-            f"{r.threaded_s / r.median_s:5.2f}x"
+            f"{_label(r)} {r.single_s * 1e3:9.2f} {r.median_s * 1e3:10.2f} "
+            f"{r.single_s / r.median_s:7.2f}x"
         )
     lines.append("-" * len(header))
-    lines.append("vs N = that column's time over the policy's (> 1: the policy is faster)")
+    lines.append(f"speed-up = 1 thread's time over {cores} threads' (> 1: more threads help)")
     return "\n".join(lines)
 
 
@@ -309,16 +291,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in args.sizes:
             for name in args.dtypes:
                 # The peak is re-measured next to every row: on a shared machine load drifts.
-                use_policy("threaded", cores)
+                threads.configure(cores)
                 peak = matmul_peak(DTYPES[name], peak_n)
                 peaks[name] = max(peaks[name], peak)
                 rows.append(measure(size, name, peak, budget, naive_items, cores))
                 print(f"  measured {','.join(map(str, size))} {name}", flush=True)
     finally:
-        threads.serial_loops(True)
         threads.configure(before)
     print(format_table(rows, peaks, cores))
     print()
     print(format_threads_table(rows, cores))
-    print(f"engine.threads.configure() picks {chosen} BLAS thread(s) now (the idle cores)")
+    print(
+        f"engine.threads.configure() picked {chosen} BLAS thread(s) at the start\n"
+        "  (OPENBLAS/OMP/MKL_NUM_THREADS if set, else the idle cores)"
+    )
     return 0

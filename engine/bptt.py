@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import rnn, threads
+from engine import rnn
 from engine.clipping import global_norm
 from engine.rnn import Params
 
@@ -137,7 +137,7 @@ def _recursion(
     (detach every k steps). f'(a_t) for every t is formed at once from f(a_t) into the
     storage of a_t (not needed any more) and Ε_t overwrites it step by step; `run.direct`
     becomes Δ in place, so the backward pass allocates no new (T, B, H) array. The time
-    loop runs on single-threaded BLAS with three numpy calls per step.
+    loop makes three numpy calls per step.
     Returns (Δ, Ε, dh0) with dh0 = Ε_1 W (+ Δ_1).
     """
     T, B, H = run.direct.shape
@@ -146,15 +146,14 @@ def _recursion(
     dot, add, multiply = np.dot, np.add, np.multiply
     delta_rows, eps_rows = list(delta), list(eps)  # views made once
     carried = np.empty((B, H), dtype=delta.dtype)
-    with threads.serial(per_step=B * H * H):
-        multiply(eps_rows[T - 1], delta_rows[T - 1], out=eps_rows[T - 1])
-        for i in range(T - 2, -1, -1):  # array index i holds time t = i + 1
-            if chunk is None or (i + 1) % chunk != 0:
-                dot(eps_rows[i + 1], W, out=carried)
-                add(delta_rows[i], carried, out=delta_rows[i])
-                if residual:
-                    add(delta_rows[i], delta_rows[i + 1], out=delta_rows[i])
-            multiply(eps_rows[i], delta_rows[i], out=eps_rows[i])
+    multiply(eps_rows[T - 1], delta_rows[T - 1], out=eps_rows[T - 1])
+    for i in range(T - 2, -1, -1):  # array index i holds time t = i + 1
+        if chunk is None or (i + 1) % chunk != 0:
+            dot(eps_rows[i + 1], W, out=carried)
+            add(delta_rows[i], carried, out=delta_rows[i])
+            if residual:
+                add(delta_rows[i], delta_rows[i + 1], out=delta_rows[i])
+        multiply(eps_rows[i], delta_rows[i], out=eps_rows[i])
     dh0 = eps[0] @ W
     if residual:
         dh0 += delta[0]
@@ -286,7 +285,7 @@ def double_sum_terms(
     """
     T = rnn.check_inputs(p, xs, h0)[0].shape[0]
     H = p.sizes[1]
-    with np.errstate(all="ignore"), threads.serial():
+    with np.errstate(all="ignore"):
         terms = np.zeros((T, T, H, H), dtype=p.dtype)
         for t, k, term in _double_sum(p, xs, ys, activation, loss, h0):
             terms[t - 1, k - 1] = term
@@ -303,7 +302,7 @@ def double_sum_W(
 ) -> np.ndarray:
     """Σ_t Σ_{k<=t} of the double-sum terms without storing them (O(T²·B·H²) time)."""
     H = p.sizes[1]
-    with np.errstate(all="ignore"), threads.serial():
+    with np.errstate(all="ignore"):
         total = np.zeros((H, H), dtype=p.dtype)
         for _, _, term in _double_sum(p, xs, ys, activation, loss, h0):
             total += term

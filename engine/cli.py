@@ -147,7 +147,7 @@ def _run(name: str, pairs: Sequence[str], *, as_json: bool, seed: int | None) ->
     registry.validate(name, params)  # usage errors (exit 2) before any work starts
     from engine import threads
 
-    threads.configure()  # BLAS on the idle cores; time loops stay single-threaded
+    threads.configure()  # BLAS on the idle cores (or the user's OPENBLAS_NUM_THREADS)
     progress = _print_progress if exp.long and sys.stderr.isatty() else None
     try:
         report = registry.run(name, params, progress=progress)

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import threads
-
 LOSSES: tuple[str, ...] = ("mse", "xent")
 SCHEMES: tuple[str, ...] = ("small", "spectral", "singular", "orthogonal", "identity")
 PARAM_NAMES: tuple[str, ...] = ("U", "W", "V", "b", "c")
@@ -301,20 +299,18 @@ def _recur(
 ) -> None:
     """The time loop: a_t += h_{t−1} Wᵀ + b, f(a_t) into fa[t−1] (h_t, or h_{t−1} + f(a_t)).
 
-    Single-threaded BLAS (threads.serial), views made once, four numpy calls per step on
-    (B, H) slices that stay hot in cache.
+    Views made once, four numpy calls per step on (B, H) slices that stay hot in cache.
     """
     dot, add = np.dot, np.add  # np.dot: less call overhead than matmul, same BLAS call
     states = list(hs)
     recurrent = np.empty_like(states[0])
-    with threads.serial(per_step=recurrent.size * WT.shape[0]):
-        for h_prev, a, f_a, h in zip(states[:-1], pre, fa, states[1:], strict=True):
-            dot(h_prev, WT, out=recurrent)
-            add(recurrent, b, out=recurrent)
-            add(a, recurrent, out=a)
-            f(a, f_a)
-            if residual:
-                add(h_prev, f_a, out=h)
+    for h_prev, a, f_a, h in zip(states[:-1], pre, fa, states[1:], strict=True):
+        dot(h_prev, WT, out=recurrent)
+        add(recurrent, b, out=recurrent)
+        add(a, recurrent, out=a)
+        f(a, f_a)
+        if residual:
+            add(h_prev, f_a, out=h)
 
 
 # ---------------------------------------------------------------- losses

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import bptt, rnn, threads
+from engine import bptt, rnn
 from engine.bptt import Gradients
 from engine.rnn import Params
 
@@ -69,21 +69,20 @@ def gradients(
         total = np.zeros(n_rec, dtype=p.dtype)
         sens_h0 = np.broadcast_to(np.eye(H, dtype=p.dtype), (B, H, H)).copy()
         dh0 = np.zeros((B, H), dtype=p.dtype)
-        with threads.serial(per_step=H * H * n_rec):
-            for t in range(1, T + 1):
-                gain = fprime[t - 1][:, :, None]  # diag(f'(a_t)) as a broadcast factor
-                window = [gain * (p.W @ s) for s in window]
-                if immediate:
-                    window.append(gain * _immediate(xs[t - 1], fwd.hs[t - 1], H))
-                if truncate is None and len(window) > 1:
-                    window = [window[0] + window[1]]
-                elif truncate is not None and len(window) > truncate:
-                    window.pop(0)
-                for s in window:
-                    total += np.einsum("bi,bip->p", direct[t - 1], s)
-                sens_h0 = gain * (p.W @ sens_h0)
-                if truncate is None or t < truncate:
-                    dh0 += np.einsum("bi,bij->bj", direct[t - 1], sens_h0)
+        for t in range(1, T + 1):
+            gain = fprime[t - 1][:, :, None]  # diag(f'(a_t)) as a broadcast factor
+            window = [gain * (p.W @ s) for s in window]
+            if immediate:
+                window.append(gain * _immediate(xs[t - 1], fwd.hs[t - 1], H))
+            if truncate is None and len(window) > 1:
+                window = [window[0] + window[1]]
+            elif truncate is not None and len(window) > truncate:
+                window.pop(0)
+            for s in window:
+                total += np.einsum("bi,bip->p", direct[t - 1], s)
+            sens_h0 = gain * (p.W @ sens_h0)
+            if truncate is None or t < truncate:
+                dh0 += np.einsum("bi,bij->bj", direct[t - 1], sens_h0)
         grads = {
             "U": total[: H * D].reshape(H, D),
             "W": total[H * D : H * D + H * H].reshape(H, H),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import rnn, threads
+from engine import rnn
 from engine.rnn import Params
 
 GAMMA: dict[str, float] = {name: act.gamma for name, act in rnn.ACTIVATIONS.items()}
@@ -68,20 +68,19 @@ def jacobian_norms(
         fprime = act.df_from_output(fwd.fa[:, 0]).astype(np.float64)  # (T, H)
         product = np.eye(H)
         log_scale = 0.0
-        with threads.serial(per_step=H**3):
-            for k in range(T, 0, -1):  # multiply by J_k to reach ∂h_T/∂h_{k−1}
-                step = fprime[k - 1][:, None] * W
-                if residual:
-                    step += np.eye(H)
-                product = product @ step
-                if not np.all(np.isfinite(product)):
-                    norms[:k] = np.nan
-                    break
-                size = float(np.linalg.norm(product, 2))
-                if size == 0.0:
-                    norms[:k] = 0.0
-                    break
-                product /= size
-                log_scale += np.log(size)
-                norms[k - 1] = np.exp(log_scale)
+        for k in range(T, 0, -1):  # multiply by J_k to reach ∂h_T/∂h_{k−1}
+            step = fprime[k - 1][:, None] * W
+            if residual:
+                step += np.eye(H)
+            product = product @ step
+            if not np.all(np.isfinite(product)):
+                norms[:k] = np.nan
+                break
+            size = float(np.linalg.norm(product, 2))
+            if size == 0.0:
+                norms[:k] = 0.0
+                break
+            product /= size
+            log_scale += np.log(size)
+            norms[k - 1] = np.exp(log_scale)
     return norms

@@ -1,4 +1,4 @@
-"""BLAS threads: serial() limits and restores, configure() validates, results do not
+"""BLAS threads: configure() sets, validates and works from any thread; results do not
 depend on the thread count (exactly in float64; to float32 rounding in float32, where
 OpenBLAS's threaded sgemm sums in another order)."""
 
@@ -21,77 +21,33 @@ pytestmark = pytest.mark.skipif(
 def restore_threads():
     before = threads.blas_threads()
     yield
-    threads.serial_loops(True)
     threads.configure(before)
 
 
-def test_serial_limits_to_one_thread_and_restores(restore_threads):
-    threads.configure(2)
+def test_configure_sets_the_count_blas_reports(restore_threads):
+    assert threads.configure(2) == 2
     assert threads.blas_threads() == 2
-    with threads.serial():
-        assert threads.blas_threads() == 1
-        with threads.serial():  # nested blocks keep one thread until the outer one ends
-            assert threads.blas_threads() == 1
-        assert threads.blas_threads() == 1
-    assert threads.blas_threads() == 2
+    assert threads.configure(1) == 1
+    assert threads.blas_threads() == 1
 
 
-def test_serial_restores_after_an_exception(restore_threads):
-    threads.configure(2)
-    with pytest.raises(RuntimeError), threads.serial():
-        raise RuntimeError("boom")
-    assert threads.blas_threads() == 2
-
-
-def test_overlapping_serial_blocks_in_two_threads_restore_once_both_end(restore_threads):
-    threads.configure(2)
-    entered, release = threading.Event(), threading.Event()
-
-    def other():
-        with threads.serial():
-            entered.set()
-            release.wait(5)
-
-    worker = threading.Thread(target=other)
-    worker.start()
-    entered.wait(5)
-    with threads.serial():
-        assert threads.blas_threads() == 1
-    assert threads.blas_threads() == 1  # the other thread's loop is still running
-    release.set()
-    worker.join(5)
-    assert threads.blas_threads() == 2
-
-
-def test_a_worker_thread_can_limit_after_the_main_thread_configured(restore_threads):
-    threads.configure(2)  # the app's start-up call, on the main thread
+def test_worker_threads_can_configure_after_the_main_thread(restore_threads):
+    """threadpoolctl lets only the first Python thread change OpenBLAS's count unless
+    control is handed back: the app configures on the main thread, then in workers."""
+    threads.configure(2)  # on the main thread
     seen: list[int] = []
 
-    def worker():  # like a Textual thread worker running an experiment
-        with threads.serial():
-            seen.append(threads.blas_threads())
+    def worker(count: int) -> None:  # like a Textual thread worker
+        threads.configure(count)
         seen.append(threads.blas_threads())
 
-    for _ in range(2):  # a second, new worker thread too
-        thread = threading.Thread(target=worker)
+    for count in (1, 2):  # two new worker threads in turn
+        thread = threading.Thread(target=worker, args=(count,))
         thread.start()
         thread.join(5)
-    assert seen == [1, 2, 1, 2]
-
-
-def test_configure_during_a_loop_applies_when_it_ends(restore_threads):
     threads.configure(1)
-    with threads.serial():
-        threads.configure(2)
-        assert threads.blas_threads() == 1
-    assert threads.blas_threads() == 2
-
-
-def test_serial_loops_off_leaves_the_process_setting(restore_threads):
-    threads.configure(2)
-    threads.serial_loops(False)
-    with threads.serial():
-        assert threads.blas_threads() == 2
+    assert seen == [1, 2]
+    assert threads.blas_threads() == 1
 
 
 def test_configure_defaults_to_the_users_variable(restore_threads, monkeypatch):
@@ -128,9 +84,8 @@ def test_configure_refuses_bad_counts(bad, restore_threads):
         threads.configure(bad)
 
 
-def _gradients_with(count: int, serial_loops: bool, dtype: type) -> dict[str, np.ndarray]:
+def _gradients_with(count: int, dtype: type) -> dict[str, np.ndarray]:
     threads.configure(count)
-    threads.serial_loops(serial_loops)
     prob = make_problem(T=30, B=48, D=40, H=96, O=24, dtype=dtype)
     grads = bptt.gradients(prob.p, prob.xs, prob.ys, h0=prob.h0).as_dict()
     grads["chunked_W"] = bptt.chunked_gradients(prob.p, prob.xs, prob.ys, 7, h0=prob.h0).W
@@ -138,17 +93,16 @@ def _gradients_with(count: int, serial_loops: bool, dtype: type) -> dict[str, np
     return grads
 
 
-@pytest.mark.parametrize("serial_loops", [True, False])
-def test_float64_gradients_are_identical_with_one_and_two_threads(serial_loops, restore_threads):
-    one = _gradients_with(1, serial_loops, np.float64)
-    two = _gradients_with(2, serial_loops, np.float64)
+def test_float64_gradients_are_identical_with_one_and_two_threads(restore_threads):
+    one = _gradients_with(1, np.float64)
+    two = _gradients_with(2, np.float64)
     for name in one:
         assert np.array_equal(one[name], two[name]), name
 
 
 def test_float32_gradients_agree_to_rounding_with_one_and_two_threads(restore_threads):
-    one = _gradients_with(1, False, np.float32)
-    two = _gradients_with(2, False, np.float32)
+    one = _gradients_with(1, np.float32)
+    two = _gradients_with(2, np.float32)
     for name in one:
         scale = float(np.max(np.abs(one[name])))
         assert np.max(np.abs(one[name] - two[name])) <= 1e-4 * scale, name
@@ -166,12 +120,3 @@ def test_training_and_an_experiment_are_identical_with_one_and_two_threads(resto
     assert np.array_equal(one[0], two[0])
     assert np.array_equal(one[1], two[1])
     assert one[2] == two[2]
-
-
-def test_serial_leaves_blas_alone_for_products_too_small_to_thread(restore_threads):
-    threads.configure(2)
-    with threads.serial(per_step=threads.SERIAL_MIN - 1):
-        assert threads.blas_threads() == 2
-    with threads.serial(per_step=threads.SERIAL_MIN):
-        assert threads.blas_threads() == 1
-    assert threads.blas_threads() == 2
