@@ -22,6 +22,7 @@ from typing import Any
 from engine import registry
 from engine.report import Report
 from studyapp.deck.model import (
+    GAP,
     Card,
     Feedback,
     FlashcardCard,
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 
+BLANK = "`_____`"  # a cloze gap as shown (Markdown code span)
+
+
 class ShowingError(RuntimeError):
     """The engine could not produce a card's answer (unknown experiment, bad params,
     a crash, a missing or non-finite scalar). The message says which."""
@@ -59,6 +63,12 @@ class Showing:
     params: dict[str, Any]
     expected: float | None
     report: Report | None
+
+    @property
+    def question(self) -> str:
+        """The prompt as the learner sees it (Markdown): drawn values in, a cloze gap
+        drawn as a blank."""
+        return self.prompt.replace(GAP, BLANK)
 
     def answer_text(self) -> str:
         """The correct answer as text, with the resolved number for numeric cards

@@ -259,3 +259,24 @@ async def test_again_comes_back_in_the_same_sitting(make_app, tmp_path):
         await settle(app, pilot)
         assert screen.card is None
         assert "No cards due" in str(screen.query_one("#flash-progress").render())
+
+
+async def test_a_cloze_gap_is_a_blank_in_the_quiz_and_in_flashcards(make_app, types_deck):
+    blank = "BPTT stores every `_____` state."
+    app = make_app([types_deck])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.session.current.card.id != "gap":
+            screen.session.advance()
+            screen.load_card()
+            await settle(app, pilot)
+        assert screen.query_one("#quiz-prompt").source == blank
+        app.pop_screen()
+        await settle(app, pilot)
+        app.open_flashcards("types")
+        await settle(app, pilot)
+        screen = app.screen
+        while screen.card is not None and screen.card.id != "gap":
+            await pilot.press("space", "4")
+            await settle(app, pilot)
+        assert screen.query_one("#flash-front").source == blank

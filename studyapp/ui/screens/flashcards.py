@@ -118,7 +118,7 @@ class FlashcardScreen(Screen):
         if showing.card is not self.card:
             return  # rated meanwhile
         self.showing = showing
-        await self.query_one("#flash-front", Markdown).update(showing.prompt)
+        await self.query_one("#flash-front", Markdown).update(showing.question)
         link = showing.card.engine
         if link is not None and showing.report is None:
             self.query_one(EnginePanel).prefetch(link.experiment, showing.params)

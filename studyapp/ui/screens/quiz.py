@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Label, Markdown, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.deck.grading import AnswerError, Grade
-from studyapp.deck.model import GAP, Deck
+from studyapp.deck.model import Deck
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
 from studyapp.ui.messages import Prepared
@@ -122,8 +122,7 @@ class QuizScreen(Screen):
     @on(Prepared)
     async def _prepared(self, message: Prepared) -> None:
         self.showing = message.showing
-        prompt = message.showing.prompt.replace(GAP, "`_____`")
-        await self.query_one("#quiz-prompt", Markdown).update(prompt)
+        await self.query_one("#quiz-prompt", Markdown).update(message.showing.question)
         holder = self.query_one("#quiz-answer")
         await holder.remove_children()
         assert self.session is not None
