@@ -106,3 +106,17 @@ async def test_leaving_the_solver_cancels_a_long_run(make_app):
         await app.workers.wait_for_complete()
         assert calls[f"{SLOW}:cancelled"] == 1
         assert screen is not app.screen
+
+
+async def test_tab_goes_from_the_list_to_the_first_parameter_and_keys_still_scroll(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_solver(app, pilot, DECAY)
+        assert app.focused is screen.query_one("#solver-list")
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#param-rho", Input)
+        main = screen.query_one("#solver-main")
+        assert main.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert main.scroll_y > 0

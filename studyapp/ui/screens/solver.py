@@ -75,10 +75,12 @@ class SolverScreen(Screen):
         yield Header()
         with Horizontal(id="solver"):
             yield OptionList(*experiment_options(self.experiments), id="solver-list")
-            with VerticalScroll(id="solver-main"):
+            # Not focus stops themselves: tab goes from the list straight to the first
+            # parameter, and keys scroll the page from any field inside it.
+            with VerticalScroll(id="solver-main", can_focus=False):
                 yield Label("", id="solver-title", markup=False)
                 yield Static("", id="solver-summary", markup=False)
-                yield VerticalScroll(id="solver-form")
+                yield VerticalScroll(id="solver-form", can_focus=False)
                 yield Static("", id="solver-status", markup=False)
                 yield EnginePanel(id="solver-engine")
         yield Footer()
