@@ -1,10 +1,12 @@
-"""Home: decks listed with their figures; a broken deck shown with its error."""
+"""Home: decks listed with their figures; a broken deck shown with its error; stats on a
+fresh store."""
 
 from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
 from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.widgets.norm_plot import NormPlot
 
 
 async def test_broken_deck_listed_with_its_error_while_others_work(make_app, deck_dir):
@@ -51,3 +53,18 @@ async def test_help_opens_and_closes(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_stats_on_a_fresh_store_say_so_instead_of_drawing_empty_plots(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "StatsScreen"
+        assert not screen.query(NormPlot)
+        notes = [str(widget.render()) for widget in screen.query(".stats-empty")]
+        assert notes[0].startswith("No quiz answers yet")
+        assert notes[1] == "No reviews or quiz answers in the last 30 days."
+        assert notes[2].startswith("No reviewed card falls due")

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from engine.report import Series
@@ -77,6 +78,13 @@ def forecast_series(stats: Stats) -> list[Series]:
     ]
 
 
+def plot_or_note(series: list[Series], note: str, id: str) -> Widget:
+    """A plot of `series`, or `note` when every value is 0 (an empty plot is noise)."""
+    if any(y for s in series for y in s.y):
+        return NormPlot(series, id=id)
+    return Static(note, markup=False, classes="stats-empty", id=id)
+
+
 class StatsScreen(Screen):
     """Figures, accuracy per deck and topic, and two plots."""
 
@@ -90,19 +98,39 @@ class StatsScreen(Screen):
         with VerticalScroll(id="stats"):
             yield Static("\n".join(summary_lines(stats)), markup=False, id="stats-summary")
             yield Label("Quiz accuracy", classes="heading")
-            table: DataTable = DataTable(cursor_type="none", id="stats-accuracy")
-            table.add_columns("by", "name", "accuracy")
-            titles = {deck.id: deck.title for deck in self.app.decks}
-            for deck_id, ratio in sorted(stats.accuracy_by_deck.items()):
-                table.add_row("deck", Text(titles.get(deck_id, deck_id)), percent(ratio))
-            for topic, ratio in sorted(stats.accuracy_by_topic.items()):
-                table.add_row("topic", Text(topic), percent(ratio))
-            yield table
-            yield Label("Activity, last days", classes="heading")
-            yield NormPlot(activity_series(stats), id="stats-activity")
-            yield Label("Due forecast", classes="heading")
-            yield NormPlot(forecast_series(stats), id="stats-forecast")
+            yield self.accuracy_table(stats)
+            days = len(stats.activity)
+            yield Label(f"Activity, last {days} days", classes="heading")
+            yield plot_or_note(
+                activity_series(stats),
+                f"No reviews or quiz answers in the last {days} days.",
+                id="stats-activity",
+            )
+            yield Label(f"Due forecast, next {len(stats.forecast)} days", classes="heading")
+            yield plot_or_note(
+                forecast_series(stats),
+                "No reviewed card falls due in this window (new cards are not counted).",
+                id="stats-forecast",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "stats"
+
+    def accuracy_table(self, stats: Stats) -> Widget:
+        """Accuracy per deck and per topic, or a note when no quiz was answered yet."""
+        if not stats.accuracy_by_deck:
+            return Static(
+                "No quiz answers yet: the accuracy per deck and topic shows here.",
+                markup=False,
+                classes="stats-empty",
+                id="stats-accuracy",
+            )
+        table: DataTable = DataTable(cursor_type="none", id="stats-accuracy")
+        table.add_columns("by", "name", "accuracy")
+        titles = {deck.id: deck.title for deck in self.app.decks}
+        for deck_id, ratio in sorted(stats.accuracy_by_deck.items()):
+            table.add_row("deck", Text(titles.get(deck_id, deck_id)), percent(ratio))
+        for topic, ratio in sorted(stats.accuracy_by_topic.items()):
+            table.add_row("topic", Text(topic), percent(ratio))
+        return table
