@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from studyapp.cli import main
@@ -102,3 +103,19 @@ async def test_a_long_y_label_is_shown_whole():
         await pilot.pause()
         margin = app.query_one(NormPlot).query_one("#margin-top", Canvas)
         assert margin.render_line(0).text.strip() == f"{label} (log scale)"
+
+
+def test_the_legend_goes_to_the_corner_the_curves_leave_empty():
+    from textual_plot.plot_widget import LegendLocation
+
+    from studyapp.ui.widgets.norm_plot import emptiest_corner
+
+    lag = np.arange(61.0)
+    decaying = (lag, -0.2 * lag)  # a log-norm falling with the lag: top left is full
+    flat_at_top = (lag, np.zeros_like(lag))  # a bound of 1: the whole top edge is full
+    assert emptiest_corner([decaying, flat_at_top]) is LegendLocation.BOTTOMLEFT
+    days = np.arange(-29.0, 1.0)
+    recent = (days, np.where(days > -3, 5.0, 0.0))  # activity in the last days only
+    assert emptiest_corner([recent]) is LegendLocation.TOPLEFT
+    assert emptiest_corner([]) is LegendLocation.TOPRIGHT
+    assert emptiest_corner([(lag, -lag)]) is LegendLocation.TOPRIGHT  # ties: top right

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 import numpy as np
 from rich.markup import escape
 from textual_plot import AxisFormatter, HiResMode, NumericAxisFormatter, PlotWidget
+from textual_plot.plot_widget import LegendLocation
 
 from engine.report import Series
 
-# Line colours cycled over the series of one plot (theme-independent named colours).
 MARGIN_LEFT = 10  # PlotWidget's default: room for the tick labels
+LEGEND_BOX = 0.4  # the share of each axis a corner legend may cover
+# Line colours cycled over the series of one plot (theme-independent named colours).
 LINE_STYLES = ("cyan", "magenta", "yellow", "green", "red", "blue")
 
 
@@ -44,6 +46,31 @@ def log10_points(x: Sequence[float], y: Sequence[float]) -> tuple[np.ndarray, np
     return xs[keep], np.log10(ys[keep])
 
 
+def emptiest_corner(curves: Sequence[tuple[np.ndarray, np.ndarray]]) -> LegendLocation:
+    """The corner whose LEGEND_BOX × LEGEND_BOX box (in axis-normalised units) holds the
+    fewest points of `curves`; ties keep the order top right, top left, bottom right,
+    bottom left."""
+    x = np.concatenate([c[0] for c in curves]) if curves else np.empty(0)
+    y = np.concatenate([c[1] for c in curves]) if curves else np.empty(0)
+    if x.size == 0:
+        return LegendLocation.TOPRIGHT
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        span = np.ptp(v)
+        return (v - v.min()) / span if span > 0 else np.full_like(v, 0.5)
+
+    u, w = unit(x), unit(y)
+    right, left = u >= 1 - LEGEND_BOX, u <= LEGEND_BOX
+    top, bottom = w >= 1 - LEGEND_BOX, w <= LEGEND_BOX
+    counts = {
+        LegendLocation.TOPRIGHT: np.sum(top & right),
+        LegendLocation.TOPLEFT: np.sum(top & left),
+        LegendLocation.BOTTOMRIGHT: np.sum(bottom & right),
+        LegendLocation.BOTTOMLEFT: np.sum(bottom & left),
+    }
+    return min(counts, key=lambda corner: counts[corner])
+
+
 class NormPlot(PlotWidget):
     """Curves sharing one pair of axes; log10 y with decade labels when `log_y`."""
 
@@ -58,9 +85,11 @@ class NormPlot(PlotWidget):
         self.call_after_refresh(self.draw)
 
     def draw(self) -> None:
-        """Plot every series (hi-res braille lines) with axis labels and a legend."""
+        """Plot every series (hi-res braille lines) with axis labels and a legend in the
+        corner the curves leave emptiest."""
         self.clear()
         self.set_y_formatter(DecadeFormatter() if self.log_y else NumericAxisFormatter())
+        curves: list[tuple[np.ndarray, np.ndarray]] = []
         for index, series in enumerate(self.series):
             if self.log_y:
                 x, y = log10_points(series.x, series.y)
@@ -68,6 +97,7 @@ class NormPlot(PlotWidget):
                 x, y = np.asarray(series.x, dtype=float), np.asarray(series.y, dtype=float)
             if x.size == 0:
                 continue
+            curves.append((x, y))
             self.plot(
                 x,
                 y,
@@ -83,4 +113,4 @@ class NormPlot(PlotWidget):
             # until it starts on screen.
             self.margin_left = max(MARGIN_LEFT, len(y_label) // 2 + 2)
             self.set_ylabel(escape(y_label))
-        self.show_legend(is_visible=len(self.series) > 1)
+        self.show_legend(emptiest_corner(curves), is_visible=len(self.series) > 1)
