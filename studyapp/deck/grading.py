@@ -98,7 +98,7 @@ def _grade_choice(card: ChoiceCard, response: Any) -> Grade:
     chosen = card.choices[_choice_index(card, response)]
     correct = chosen == card.answer
     feedback = None if correct else _feedback_for(card, chosen)
-    detail = "right choice" if correct else f"you chose {chosen!r}; the answer is {card.answer!r}"
+    detail = f"you chose {chosen!r}" + ("" if correct else f"; the answer is {card.answer!r}")
     return Grade(correct, card.answer, feedback, detail)
 
 

@@ -35,8 +35,10 @@ def test_choice_with_targeted_feedback(deck):
     card = deck.card("pick")
     right = grade(card, 0)
     assert right.correct and right.expected == "O(T*H^2)" and right.feedback is None
+    assert right.detail == "you chose 'O(T*H^2)'"
     wrong = grade(card, 1)
     assert not wrong.correct and wrong.feedback == "That is the per-step cost."
+    assert wrong.detail.endswith("; the answer is 'O(T*H^2)'")
     assert grade(card, 2).feedback is None  # no feedback written for this choice
     for bad in (3, -1, True, "0"):
         with pytest.raises(AnswerError):
