@@ -119,3 +119,21 @@ def test_the_legend_goes_to_the_corner_the_curves_leave_empty():
     assert emptiest_corner([recent]) is LegendLocation.TOPLEFT
     assert emptiest_corner([]) is LegendLocation.TOPRIGHT
     assert emptiest_corner([(lag, -lag)]) is LegendLocation.TOPRIGHT  # ties: top right
+
+
+def test_counts_get_integer_ticks_and_other_series_do_not():
+    from textual_plot import NumericAxisFormatter
+
+    from engine.report import Series
+    from studyapp.ui.widgets.norm_plot import IntegerTicks, NormPlot
+
+    def formatter(y, log_y=False):
+        return NormPlot([Series("s", list(range(len(y))), y, log_y=log_y)]).y_formatter()
+
+    counts = formatter([0.0, 1.0, 3.0])
+    assert type(counts) is IntegerTicks
+    assert counts.get_ticks(-0.15, 3.15) == [0.0, 1.0, 2.0, 3.0]
+    assert counts.get_labels_for_ticks([0.0, 1.0, 2.0]) == ["0", "1", "2"]
+    assert type(formatter([0.5, 1.0])) is NumericAxisFormatter
+    assert type(formatter([0.0, 2e9])) is NumericAxisFormatter  # labels would not fit
+    assert type(formatter([1.0, 10.0], log_y=True)) is DecadeFormatter

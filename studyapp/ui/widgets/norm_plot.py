@@ -17,13 +17,14 @@ from textual_plot.plot_widget import LegendLocation
 from engine.report import Series
 
 MARGIN_LEFT = 10  # PlotWidget's default: room for the tick labels
+COUNT_LIMIT = 10_000  # integer series below this get integer ticks (labels stay short)
 LEGEND_BOX = 0.4  # the share of each axis a corner legend may cover
 # Line colours cycled over the series of one plot (theme-independent named colours).
 LINE_STYLES = ("cyan", "magenta", "yellow", "green", "red", "blue")
 
 
-class DecadeFormatter(AxisFormatter):
-    """Ticks at integer decades k of a log10 axis, labelled `1ek`."""
+class IntegerTicks(AxisFormatter):
+    """Ticks at the integers of the axis range (counts), labelled as integers."""
 
     def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
         """Integers k with min_ <= k <= max_, thinned to at most `max_ticks`."""
@@ -32,6 +33,13 @@ class DecadeFormatter(AxisFormatter):
             return [float(round((min_ + max_) / 2))]
         step = max(1, math.ceil((high - low + 1) / max(max_ticks, 1)))
         return [float(k) for k in range(low, high + 1, step)]
+
+    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
+        return [str(round(t)) for t in ticks]
+
+
+class DecadeFormatter(IntegerTicks):
+    """Ticks at integer decades k of a log10 axis, labelled `1ek`."""
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
         """`1e{k}` for each decade k (`1` for k = 0)."""
@@ -80,6 +88,15 @@ class NormPlot(PlotWidget):
         self.log_y = any(s.log_y for s in self.series)
         self.title = title
 
+    def y_formatter(self) -> AxisFormatter:
+        """Decades on a log axis, integers for small counts, plain numbers otherwise."""
+        if self.log_y:
+            return DecadeFormatter()
+        values = [y for series in self.series for y in series.y]
+        if values and all(abs(y) < COUNT_LIMIT and y == round(y) for y in values):
+            return IntegerTicks()
+        return NumericAxisFormatter()
+
     def on_mount(self) -> None:
         # PlotWidget's own on_mount (dispatched after this one) clears the plot: draw later.
         self.call_after_refresh(self.draw)
@@ -88,7 +105,7 @@ class NormPlot(PlotWidget):
         """Plot every series (hi-res braille lines) with axis labels and a legend in the
         corner the curves leave emptiest."""
         self.clear()
-        self.set_y_formatter(DecadeFormatter() if self.log_y else NumericAxisFormatter())
+        self.set_y_formatter(self.y_formatter())
         curves: list[tuple[np.ndarray, np.ndarray]] = []
         for index, series in enumerate(self.series):
             if self.log_y:
