@@ -34,7 +34,7 @@ def format_stats(stats: Stats) -> str:
         f"true retention: {_percent(stats.true_retention)} all time, "
         f"{_percent(stats.true_retention_recent)} last {len(stats.activity)} days",
         "",
-        "activity (UTC day: reviews / answers):",
+        "activity (local day: reviews / answers):",
     ]
     active = [a for a in stats.activity if a.reviews or a.answers]
     lines += [f"  {a.day}: {a.reviews} / {a.answers}" for a in active] or ["  none yet"]

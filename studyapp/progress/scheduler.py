@@ -13,8 +13,9 @@ exactly the due dates `fsrs.Scheduler(desired_retention=r, enable_fuzzing=False)
 
 The queue: cards already reviewed whose due time has come (earliest first), then cards
 never reviewed, in deck order, up to `new_per_day` minus the new cards of this deck already
-introduced today (days are UTC days). When that is empty, learning/relearning cards due
-within `learn_ahead` (default 20 minutes, Anki's learn-ahead limit) are shown early instead.
+introduced today (the day in `zone`; None, the default, is local time). When that is
+empty, learning/relearning cards due within `learn_ahead` (default 20 minutes, Anki's
+learn-ahead limit) are shown early instead.
 `now` is always a timezone-aware UTC datetime.
 """
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import fsrs
 from fsrs import Rating
@@ -82,6 +83,7 @@ class ReviewScheduler:
         desired_retention: float = 0.9,
         new_per_day: int = 20,
         learn_ahead: timedelta = timedelta(minutes=20),
+        zone: tzinfo | None = None,
     ) -> None:
         if not 0 < desired_retention < 1:
             raise ValueError(f"desired_retention must be in (0, 1), got {desired_retention}")
@@ -93,6 +95,7 @@ class ReviewScheduler:
         self.deck = deck
         self.new_per_day = new_per_day
         self.learn_ahead = learn_ahead
+        self.zone = zone  # whose day the new-card limit counts (None: local time)
         self.fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
 
     def card_state(self, card: CardLike) -> fsrs.Card:
@@ -120,7 +123,7 @@ class ReviewScheduler:
                 due.append((state.due, position, card))
             elif state.state != fsrs.State.Review and state.due <= now + self.learn_ahead:
                 ahead.append((state.due, position, card))
-        start, end = day_bounds(now)
+        start, end = day_bounds(now, self.zone)
         introduced = self.store.new_cards_reviewed(self.deck.id, start, end)
         allowance = max(0, self.new_per_day - introduced)
         if not due and not new[:allowance]:

@@ -3,7 +3,8 @@
     stats = compute_stats(store, decks, now)     # decks: the loaded decks (for topics, due)
     stats.to_dict()                              # JSON-ready
 
-Definitions (days are UTC days):
+Definitions (days are the learner's calendar days: `zone`, None for this machine's local
+time):
 - activity: reviews and quiz answers per day over the last `days` days (oldest first).
 - true retention: passed / total over reviews of cards in the Review state, where passed is
   any rating but Again (Anki's "true retention"); all time and over the last `days` days.
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from studyapp.deck.model import Deck
 from studyapp.progress.store import Store
-from studyapp.progress.timeutil import day_bounds, utc
+from studyapp.progress.timeutil import day_start, local_day, utc
 
 FORECAST_DAYS = 14
 UNKNOWN_TOPIC = "unknown"
@@ -100,10 +101,15 @@ def streak(active_days: set[date], today: date) -> int:
 
 
 def due_forecast(
-    store: Store, decks: Sequence[Deck], now: datetime, days: int = FORECAST_DAYS
+    store: Store,
+    decks: Sequence[Deck],
+    now: datetime,
+    days: int = FORECAST_DAYS,
+    zone: tzinfo | None = None,
 ) -> tuple[tuple[date, int], ...]:
-    """Reviews due per UTC day for the next `days` days; day 0 includes overdue cards."""
-    today = utc(now).date()
+    """Reviews due per day (in `zone`) for the next `days` days; day 0 includes overdue
+    cards."""
+    today = local_day(now, zone)
     counts = [0] * days
     schedules = store.schedules()
     for deck in decks:
@@ -111,23 +117,30 @@ def due_forecast(
             state = schedules.get((deck.id, card.id))
             if state is None:
                 continue
-            offset = max(0, (state.due.date() - today).days)
+            offset = max(0, (local_day(state.due, zone) - today).days)
             if offset < days:
                 counts[offset] += 1
     return tuple((today + timedelta(days=i), counts[i]) for i in range(days))
 
 
-def compute_stats(store: Store, decks: Sequence[Deck], now: datetime, days: int = 30) -> Stats:
-    """Every statistic of the module docstring, as of `now` (timezone-aware UTC)."""
+def compute_stats(
+    store: Store,
+    decks: Sequence[Deck],
+    now: datetime,
+    days: int = 30,
+    zone: tzinfo | None = None,
+) -> Stats:
+    """Every statistic of the module docstring, as of `now` (timezone-aware UTC), with
+    days in `zone` (None: this machine's local time)."""
     now = utc(now)
-    today = now.date()
-    reviews = store.reviews_per_day()
-    answers = store.answers_per_day()
+    today = local_day(now, zone)
+    reviews = store.reviews_per_day(zone)
+    answers = store.answers_per_day(zone)
     activity = tuple(
         DayActivity(day, reviews.get(day, 0), answers.get(day, 0))
         for day in (today - timedelta(days=i) for i in range(days - 1, -1, -1))
     )
-    window_start = day_bounds(now)[0] - timedelta(days=days - 1)
+    window_start = day_start(today - timedelta(days=days - 1), zone)
 
     topics = {deck_id: info.topic for deck_id, info in store.decks().items()}
     topics.update({deck.id: deck.topic for deck in decks})
@@ -146,7 +159,7 @@ def compute_stats(store: Store, decks: Sequence[Deck], now: datetime, days: int 
         total_answers=sum(answers.values()),
         true_retention=Ratio(*store.retention_counts()),
         true_retention_recent=Ratio(*store.retention_counts(since=window_start)),
-        forecast=due_forecast(store, decks, now),
+        forecast=due_forecast(store, decks, now, zone=zone),
         accuracy_by_deck=dict(sorted(by_deck.items())),
         accuracy_by_topic=dict(sorted(by_topic.items())),
         streak_days=streak(set(reviews) | set(answers), today),

@@ -24,17 +24,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
 
 import fsrs
 
 from studyapp.progress.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
-from studyapp.progress.timeutil import from_text, now_utc, to_text, utc
+from studyapp.progress.timeutil import from_text, local_day, now_utc, to_text, utc
 
 FILE_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
@@ -563,19 +564,26 @@ class Store:
 
     # -- aggregates for stats ---------------------------------------------------------
 
-    def reviews_per_day(self) -> dict[date, int]:
-        """Number of flashcard reviews on each UTC day that has any."""
-        return self._per_day("reviews", "reviewed_at")
+    def reviews_per_day(self, zone: tzinfo | None = None) -> dict[date, int]:
+        """Number of flashcard reviews on each day (in `zone`; None: local) that has any."""
+        return self._per_day("reviews", "reviewed_at", zone)
 
-    def answers_per_day(self) -> dict[date, int]:
-        """Number of quiz answers on each UTC day that has any."""
-        return self._per_day("answers", "answered_at")
+    def answers_per_day(self, zone: tzinfo | None = None) -> dict[date, int]:
+        """Number of quiz answers on each day (in `zone`; None: local) that has any."""
+        return self._per_day("answers", "answered_at", zone)
 
-    def _per_day(self, table: str, column: str) -> dict[date, int]:
+    def _per_day(self, table: str, column: str, zone: tzinfo | None) -> dict[date, int]:
+        """Counts per calendar day of `zone`. Grouped in SQL by UTC hour first (the finest
+        unit any time zone's midnight falls on is 15 minutes, so by quarter hour)."""
         rows = self._query(
-            f"SELECT substr({column}, 1, 10) AS day, COUNT(*) FROM {table} GROUP BY day"
+            f"SELECT substr({column}, 1, 14) || (CAST(substr({column}, 15, 2) AS INTEGER)"
+            f" / 15 * 15) AS quarter, COUNT(*) FROM {table} GROUP BY quarter"
         )
-        return {date.fromisoformat(r[0]): int(r[1]) for r in rows}
+        counts: Counter[date] = Counter()
+        for quarter, count in rows:
+            hour, minute = quarter[:14], int(quarter[14:])
+            counts[local_day(from_text(f"{hour}{minute:02d}:00+00:00"), zone)] += int(count)
+        return dict(counts)
 
     def retention_counts(self, since: datetime | None = None) -> tuple[int, int]:
         """(passed, total) over reviews of cards in the Review state (true retention:

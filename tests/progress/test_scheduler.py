@@ -80,7 +80,7 @@ def test_preview_matches_rating_and_stores_nothing(store):
 
 def test_due_queue_orders_due_cards_then_new_within_daily_limit(store):
     deck = make_deck(cards=flashcards(6))
-    sched = ReviewScheduler(store, deck, new_per_day=3)
+    sched = ReviewScheduler(store, deck, new_per_day=3, zone=timezone.utc)
     cards = deck.cards
     assert sched.due_cards(T0) == list(cards[:3])
     sched.rate(cards[0], Rating.Again, T0)  # due in 1 minute
@@ -98,6 +98,22 @@ def test_due_queue_orders_due_cards_then_new_within_daily_limit(store):
     queue = sched.due_cards(tomorrow)
     assert queue[-3:] == list(cards[3:6])
     assert cards[1] not in queue
+
+
+def test_the_daily_new_card_limit_resets_at_the_learners_midnight(store):
+    """T0 is 01:30 at UTC−8: that day ends at 08:00 UTC the next day, not at 00:00 UTC."""
+    deck = make_deck(cards=flashcards(4))
+    sched = ReviewScheduler(store, deck, new_per_day=2, zone=timezone(timedelta(hours=-8)))
+    first, second, third, fourth = deck.cards
+    sched.rate(first, Rating.Easy, T0)
+    sched.rate(second, Rating.Easy, T0)
+    utc_midnight = T0.replace(hour=0, minute=5) + timedelta(days=1)
+    assert sched.counts(utc_midnight).new == 0  # still the same day at UTC−8
+    local_midnight = T0.replace(hour=8, minute=5) + timedelta(days=1)
+    assert sched.due_cards(local_midnight)[:2] == [third, fourth]
+    assert (
+        ReviewScheduler(store, deck, new_per_day=2, zone=timezone.utc).counts(utc_midnight).new == 2
+    )
 
 
 def test_learning_cards_are_shown_early_only_when_nothing_else_is_due(store):

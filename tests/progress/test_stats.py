@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import fsrs
 from fsrs import Rating
@@ -29,7 +29,7 @@ def test_streak_counts_consecutive_days_ending_today_or_yesterday():
 
 
 def test_empty_store(store):
-    stats = compute_stats(store, [make_deck()], T0)
+    stats = compute_stats(store, [make_deck()], T0, zone=timezone.utc)
     assert stats.total_reviews == stats.total_answers == stats.streak_days == 0
     assert stats.true_retention.rate is None
     assert [n for _, n in stats.forecast] == [0] * 14
@@ -59,7 +59,7 @@ def test_stats_from_a_known_history(store):
     session.answer(False, now=last)  # wrong
 
     now = last + timedelta(hours=1)
-    stats = compute_stats(store, [deck, quiz_deck], now)
+    stats = compute_stats(store, [deck, quiz_deck], now, zone=timezone.utc)
     assert stats.total_reviews == 5 and stats.total_answers == 2
     assert (stats.true_retention.hits, stats.true_retention.total) == (1, 2)
     assert stats.true_retention.rate == 0.5
@@ -82,15 +82,35 @@ def test_stats_from_a_known_history(store):
     assert stats.forecast[0][0] == now.date()
 
 
+def test_days_are_the_learners_days(store):
+    """23:30 and 00:30 UTC are two UTC days but one day at UTC+2 (01:30 and 02:30)."""
+    deck = make_deck(cards=flashcards(2))
+    sched = ReviewScheduler(store, deck)
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)
+    sched.rate(deck.cards[0], Rating.Good, late)
+    sched.rate(deck.cards[1], Rating.Good, late + timedelta(hours=1))
+    now = late + timedelta(hours=2)
+    plus_two = timezone(timedelta(hours=2))
+    local = compute_stats(store, [deck], now, zone=plus_two)
+    assert [(x.day, x.reviews) for x in local.activity if x.reviews] == [(date(2026, 3, 3), 2)]
+    assert local.streak_days == 1 and local.activity[-1].day == date(2026, 3, 3)
+    in_utc = compute_stats(store, [deck], now, zone=timezone.utc)
+    assert [x.reviews for x in in_utc.activity if x.reviews] == [1, 1]
+    assert in_utc.streak_days == 2
+    assert store.reviews_per_day(timezone(timedelta(hours=5, minutes=45))) == {
+        date(2026, 3, 3): 2  # 05:15 and 06:15 in Nepal
+    }
+
+
 def test_streak_and_activity_from_reviews(store):
     deck = make_deck(cards=flashcards(3))
     sched = ReviewScheduler(store, deck)
     for offset in (0, 1, 2):
         sched.rate(deck.cards[offset], Rating.Good, T0 + offset * DAY)
-    stats = compute_stats(store, [deck], T0 + 2 * DAY)
+    stats = compute_stats(store, [deck], T0 + 2 * DAY, zone=timezone.utc)
     assert stats.streak_days == 3
-    assert compute_stats(store, [deck], T0 + 3 * DAY).streak_days == 3
-    assert compute_stats(store, [deck], T0 + 4 * DAY).streak_days == 0
+    assert compute_stats(store, [deck], T0 + 3 * DAY, zone=timezone.utc).streak_days == 3
+    assert compute_stats(store, [deck], T0 + 4 * DAY, zone=timezone.utc).streak_days == 0
 
 
 def test_history_of_removed_decks_is_reported_not_dropped(store):
@@ -118,7 +138,7 @@ def test_recent_retention_uses_the_window(store):
     after, log = scheduler.review_card(card, Rating.Again, review_time)
     store.record_review("d", "c", "h", card, after, log, is_new=False)
     now = review_time + 40 * DAY
-    stats = compute_stats(store, [], now)
+    stats = compute_stats(store, [], now, zone=timezone.utc)
     assert stats.true_retention.to_dict() == {"hits": 0, "total": 1, "rate": 0.0}
     assert stats.true_retention_recent.total == 0
 
