@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from studyapp import __version__
 from studyapp.commands.open_app import add_theme_option
+from studyapp.paths import data_dir, user_decks_dir
 
 # Fixed, code-owned list of sub-command modules (never derived from user input).
 COMMANDS: tuple[str, ...] = (
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="studyapp",
         description="Quizzes and flashcards on BPTT, clipping and vanishing gradients, "
         "every answer backed by a live computation.",
+        epilog="Without a COMMAND, studyapp opens the app on the bundled decks and your own "
+        f"deck files in DATA_DIR/decks (now {user_decks_dir(data_dir())}).",
     )
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     parser.add_argument(

@@ -137,3 +137,12 @@ def test_counts_get_integer_ticks_and_other_series_do_not():
     assert type(formatter([0.5, 1.0])) is NumericAxisFormatter
     assert type(formatter([0.0, 2e9])) is NumericAxisFormatter  # labels would not fit
     assert type(formatter([1.0, 10.0], log_y=True)) is DecadeFormatter
+
+
+def test_help_says_where_the_learners_own_decks_go(capsys, monkeypatch):
+    monkeypatch.setenv("STUDYAPP_DATA_DIR", "/srv/studydata")  # only named, never created
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Without a COMMAND, studyapp opens the app" in out
+    assert "(now /srv/studydata/decks)" in out
