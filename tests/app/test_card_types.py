@@ -68,7 +68,7 @@ explanation = "T steps of an H×H product."
 id = "card"
 type = "flashcard"
 prompt = "What does truncation drop?"
-back = "Gradient paths longer than k steps."
+back = "Gradient paths\\nlonger than **k** steps."
 explanation = "Contributions with t - s >= k."
 """
 
@@ -160,7 +160,12 @@ async def test_every_typed_input_by_keys(make_app, types_deck):
         await pilot.press("1")
         await settle(app, pilot)
         assert screen.grade is None
-        await pilot.press("space", "2")
+        back = screen.query_one("#self-grade-back")
+        assert not back.display
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert back.display and back.source.strip() == "Gradient paths\nlonger than **k** steps."
+        await pilot.press("2")
         await settle(app, pilot)
         assert verdict(screen).startswith("✗ Not quite")
     assert stored(app, "types") == [

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, Markdown, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from studyapp.deck.model import (
@@ -130,12 +130,15 @@ class SelfGrade(Vertical, can_focus=True):
         self.revealed = False
 
     def compose(self) -> ComposeResult:
-        yield Static("space: show the back", id="self-grade-back", markup=False)
+        back = Markdown(self.back, id="self-grade-back")  # Markdown, as in flashcard mode
+        back.display = False
+        yield back
+        yield Static("space: show the back", id="self-grade-keys", markup=False)
 
     def action_reveal(self) -> None:
         self.revealed = True
-        back = self.query_one("#self-grade-back", Static)
-        back.update(f"{self.back}\n\n1: I knew it   2: I did not")
+        self.query_one("#self-grade-back").display = True
+        self.query_one("#self-grade-keys", Static).update("1: I knew it   2: I did not")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
