@@ -117,7 +117,7 @@ def _grade_multi(card: MultiCard, response: Any) -> Grade:
     if missed:
         parts.append(f"{len(missed)} right answer(s) missed")
     detail = "all right answers, nothing else" if correct else "; ".join(parts)
-    return Grade(correct, card.answer_text(), "\n".join(notes) or None, detail)
+    return Grade(correct, card.answer_text(), "\n\n".join(notes) or None, detail)
 
 
 def _grade_truefalse(card: TrueFalseCard, response: Any) -> Grade:

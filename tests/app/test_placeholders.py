@@ -4,7 +4,7 @@ engine Report ({{= scalar}} placeholders), in the quiz and in flashcards."""
 from __future__ import annotations
 
 from app_support import DECAY, SLOW
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown
 
 from studyapp.ui.screens.flashcards import FlashcardScreen
 from studyapp.ui.screens.quiz import QuizScreen
@@ -88,7 +88,7 @@ async def test_quiz_explanation_and_feedback_quote_the_report(make_app, tmp_path
         assert markdown_source(screen, "#quiz-explanation") == (
             "After 4 steps rho^k is 0.0625 (computed)."
         )
-        feedback = str(screen.query_one("#quiz-feedback", Static).render())
+        feedback = screen.query_one("#quiz-feedback", Markdown).source
         assert feedback == "No: it is already 0.062 after 4 steps."
 
 

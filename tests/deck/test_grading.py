@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from studyapp.deck.errors import AnswerError
 from studyapp.deck.grading import Grade, grade, within_tolerance
 from studyapp.deck.loader import load_deck
-from studyapp.deck.model import NumericCard
+from studyapp.deck.model import Feedback, NumericCard
 from tests.deck.decks import EVERY_TYPE
 
 
@@ -57,6 +59,20 @@ def test_multi_needs_exactly_the_right_set(deck):
         grade(card, frozenset({5}))
     with pytest.raises(AnswerError):
         grade(card, [0, 1])
+
+
+def test_multi_feedback_for_several_wrong_picks_is_one_paragraph_each(deck):
+    card = replace(
+        deck.card("many"),
+        choices=("h_t", "a_t", "the optimiser state", "the learning rate"),
+        feedback=(
+            Feedback(answer="the optimiser state", text="Not part of BPTT."),
+            Feedback(answer="the learning rate", text="A hyper-parameter."),
+        ),
+    )
+    assert grade(card, frozenset({0, 1, 2, 3})).feedback == (
+        "Not part of BPTT.\n\nA hyper-parameter."  # Markdown paragraphs
+    )
 
 
 def test_truefalse(deck):

@@ -72,7 +72,7 @@ class QuizScreen(Screen):
             yield Static("", id="quiz-error", markup=False, classes="error")
             with Vertical(id="quiz-result"):
                 yield Static("", id="quiz-verdict", markup=False)
-                yield Static("", id="quiz-feedback", markup=False)
+                yield Markdown("", id="quiz-feedback")
                 yield Markdown("", id="quiz-explanation")
                 yield EnginePanel(id="quiz-engine")
         yield Footer()
@@ -171,8 +171,8 @@ class QuizScreen(Screen):
         verdict.update(verdict_text(grade))
         verdict.set_class(grade.correct, "-right")
         verdict.set_class(not grade.correct, "-wrong")
-        feedback = self.query_one("#quiz-feedback", Static)
-        feedback.update(self.showing.render(grade.feedback) if grade.feedback else "")
+        feedback = self.query_one("#quiz-feedback", Markdown)
+        await feedback.update(self.showing.render(grade.feedback) if grade.feedback else "")
         feedback.display = bool(grade.feedback)
         self.query_one("#quiz-result").display = True
         panel = self.query_one(EnginePanel)
@@ -196,7 +196,7 @@ class QuizScreen(Screen):
         self.showing = showing = showing.with_report(message.report)
         await self.query_one("#quiz-explanation", Markdown).update(showing.explanation)
         if grade.feedback:
-            self.query_one("#quiz-feedback", Static).update(showing.render(grade.feedback))
+            await self.query_one("#quiz-feedback", Markdown).update(showing.render(grade.feedback))
 
     async def action_next(self) -> None:
         if self.session is None or self.grade is None:
