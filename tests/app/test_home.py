@@ -68,3 +68,21 @@ async def test_stats_on_a_fresh_store_say_so_instead_of_drawing_empty_plots(make
         assert notes[0].startswith("No quiz answers yet")
         assert notes[1] == "No reviews or quiz answers in the last 30 days."
         assert notes[2].startswith("No reviewed card falls due")
+
+
+async def test_no_deck_says_where_decks_go_and_dims_quiz_and_flashcards(make_app, tmp_path):
+    empty = tmp_path / "no-decks"
+    empty.mkdir()
+    app = make_app([empty])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        note = str(screen.query_one("#decks-loading", Static).render())
+        assert note.startswith("No deck loaded from") and "no-decks" in note
+        assert screen.check_action("quiz", ()) is None
+        assert screen.check_action("flashcards", ()) is None
+        await pilot.press("enter", "f")
+        await pilot.pause()
+        assert app.screen is screen

@@ -76,9 +76,20 @@ class HomeScreen(Screen):
         if self.app.loaded:
             self.show_decks()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Quiz and flashcards need a deck: shown dimmed while there is none."""
+        if action in ("quiz", "flashcards"):
+            return True if self.app.decks else None
+        return True
+
     def show_decks(self) -> None:
         """Fill the deck table, the failures and the store error from the loaded app."""
-        self.query_one("#decks-loading").display = False
+        loading = self.query_one("#decks-loading", Static)
+        loading.display = not self.app.decks
+        if not self.app.decks:
+            folders = ", ".join(str(path) for path in self.app.deck_paths)
+            loading.update(f"No deck loaded from {folders}: add .toml deck files there.")
+        self.refresh_bindings()
         self.fill()
         failures = self.query_one("#failures")
         for failure in self.app.failures:
