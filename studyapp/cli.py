@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from studyapp import __version__
 from studyapp.commands.open_app import add_theme_option
 from studyapp.paths import data_dir, user_decks_dir
+from studyapp.progress.store import RENAME_OPTION
 
 # Fixed, code-owned list of sub-command modules (never derived from user input).
 COMMANDS: tuple[str, ...] = (
@@ -37,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="where progress is stored (default: $STUDYAPP_DATA_DIR or the user data dir)",
+    )
+    parser.add_argument(
+        RENAME_OPTION,
+        action="store_true",
+        help="if the progress file is not a studyapp store, rename it aside "
+        "(progress.sqlite3.unreadable-TIME) and start a new one; without this it is left "
+        "untouched and nothing is saved",
     )
     add_theme_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from studyapp.commands.open_app import DEFAULT_THEME, add_theme_option, run_app
-from studyapp.paths import data_dir
+from studyapp.commands.open_app import add_theme_option, run_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,4 +19,4 @@ def run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise SystemExit(f"studyapp open: no such file or folder: {', '.join(missing)}")
-    return run_app(data_dir(args.data_dir), args.paths, getattr(args, "theme", DEFAULT_THEME))
+    return run_app(args, args.paths)

@@ -35,15 +35,21 @@ def add_theme_option(parser: argparse.ArgumentParser, default: str = DEFAULT_THE
     )
 
 
-def run_app(data: Path, deck_paths: Sequence[Path], theme: str = DEFAULT_THEME) -> int:
-    """Run the app over `deck_paths` with progress in `data` until the learner quits."""
+def run_app(args: argparse.Namespace, deck_paths: Sequence[Path]) -> int:
+    """Run the app over `deck_paths` with the global options in `args` (data dir, theme,
+    --rename-unreadable) until the learner quits."""
     from studyapp.ui.app import create_app
 
-    create_app(data_dir=data, deck_paths=deck_paths, theme=theme, configure_threads=True).run()
+    create_app(
+        data_dir=data_dir(args.data_dir),
+        deck_paths=deck_paths,
+        theme=getattr(args, "theme", DEFAULT_THEME),
+        configure_threads=True,
+        rename_unreadable=args.rename_unreadable,
+    ).run()
     return 0
 
 
 def open_app(args: argparse.Namespace) -> int:
     data = data_dir(args.data_dir)
-    theme = getattr(args, "theme", DEFAULT_THEME)
-    return run_app(data, [bundled_decks_dir(), user_decks_dir(data)], theme)
+    return run_app(args, [bundled_decks_dir(), user_decks_dir(data)])

@@ -43,6 +43,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
+RENAME_OPTION = "--rename-unreadable"  # the CLI flag that gives `move_aside=True`
+
+
 class StoreError(Exception):
     """The progress file cannot be used; the message says why and what to do."""
 
@@ -243,7 +246,10 @@ class Store:
         if problem is not None:
             message, movable = problem
             if not (move_aside and movable):
-                hint = " It was left untouched; move it away or let studyapp rename it aside."
+                hint = (
+                    " It was left untouched; move it away, or start studyapp with "
+                    f"{RENAME_OPTION} to rename it aside and begin a new store."
+                )
                 raise StoreError(f"{path} {message}.{hint if movable else ''}")
             moved = _move_aside(path)
         if not create and not path.exists():

@@ -68,9 +68,11 @@ class StudyApp(App):
         now: Callable[[], datetime] = utc_now,
         experiment_names: Sequence[str] | None = None,
         configure_threads: bool = False,
+        rename_unreadable: bool = False,
     ) -> None:
         super().__init__()
         self.configure_threads = configure_threads
+        self.rename_unreadable = rename_unreadable
         self.data_dir = Path(data_dir)
         self.deck_paths = [Path(p) for p in deck_paths]
         self.initial_theme = theme
@@ -116,7 +118,7 @@ class StudyApp(App):
         decks = sorted(result.decks, key=lambda d: d.title.lower())
         store, store_error = None, None
         try:
-            store = Store.open(self.data_dir)
+            store = Store.open(self.data_dir, move_aside=self.rename_unreadable)
         except StoreError as error:
             store_error = str(error)
         self.post_message(DecksLoaded(decks, list(result.failures), store, store_error))
@@ -136,6 +138,13 @@ class StudyApp(App):
         self.decks, self.failures = message.decks, message.failures
         self.store, self.store_error = message.store, message.store_error
         self.loaded = True
+        if self.store is not None and self.store.moved_aside is not None:
+            self.notify(
+                f"The unreadable progress file was renamed to {self.store.moved_aside.name}; "
+                "a new store was started.",
+                severity="warning",
+                timeout=15,
+            )
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.show_decks()
@@ -196,9 +205,12 @@ def create_app(
     now: Callable[[], datetime] = utc_now,
     experiment_names: Sequence[str] | None = None,
     configure_threads: bool = False,
+    rename_unreadable: bool = False,
 ) -> StudyApp:
     """The app over `deck_paths` (files or folders) with progress kept in `data_dir`;
-    `configure_threads` sets the engine's BLAS threads (`engine.threads.configure()`)."""
+    `configure_threads` sets the engine's BLAS threads (`engine.threads.configure()`);
+    `rename_unreadable` lets a file at the store's path that is not a studyapp store be
+    renamed aside (the learner's consent) instead of leaving progress unsaved."""
     return StudyApp(
         data_dir=data_dir,
         deck_paths=deck_paths,
@@ -206,4 +218,5 @@ def create_app(
         now=now,
         experiment_names=experiment_names,
         configure_threads=configure_threads,
+        rename_unreadable=rename_unreadable,
     )

@@ -86,3 +86,42 @@ async def test_no_deck_says_where_decks_go_and_dims_quiz_and_flashcards(make_app
         await pilot.press("enter", "f")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_a_foreign_progress_file_is_left_alone_unless_the_learner_agrees(tmp_path, deck_dir):
+    from studyapp.progress.store import FILE_NAME
+    from studyapp.ui.app import create_app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    foreign = data / FILE_NAME
+    foreign.write_text("my own notes, not a database\n", encoding="utf-8")
+
+    refused = create_app(data_dir=data, deck_paths=[deck_dir])
+    async with refused.run_test(size=(80, 24)) as pilot:
+        await refused.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(refused.screen.query_one("#store-error", Static).render())
+        assert refused.store is None and "--rename-unreadable" in error
+    assert foreign.read_text(encoding="utf-8") == "my own notes, not a database\n"
+
+    agreed = create_app(data_dir=data, deck_paths=[deck_dir], rename_unreadable=True)
+    async with agreed.run_test(size=(80, 24)) as pilot:
+        await agreed.workers.wait_for_complete()
+        await pilot.pause()
+        assert agreed.store is not None and agreed.store.moved_aside is not None
+        moved = agreed.store.moved_aside
+        assert not agreed.screen.query_one("#store-error").display
+    assert moved.read_text(encoding="utf-8") == "my own notes, not a database\n"
+    assert moved.name.startswith(f"{FILE_NAME}.unreadable-")
+
+
+def test_the_cli_flag_reaches_the_app(monkeypatch, tmp_path):
+    from studyapp.cli import main
+    from studyapp.ui.app import StudyApp
+
+    seen: list[bool] = []
+    monkeypatch.setattr(StudyApp, "run", lambda self: seen.append(self.rename_unreadable))
+    main(["--data-dir", str(tmp_path), "--rename-unreadable"])
+    main(["--data-dir", str(tmp_path), "open", str(tmp_path)])
+    assert seen == [True, False]
