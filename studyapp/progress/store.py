@@ -579,8 +579,8 @@ class Store:
         return self._per_day("answers", "answered_at", zone)
 
     def _per_day(self, table: str, column: str, zone: tzinfo | None) -> dict[date, int]:
-        """Counts per calendar day of `zone`. Grouped in SQL by UTC hour first (the finest
-        unit any time zone's midnight falls on is 15 minutes, so by quarter hour)."""
+        """Counts per calendar day of `zone`: grouped in SQL by UTC quarter hour (every
+        time zone's midnight falls on one), then by the zone's day here."""
         rows = self._query(
             f"SELECT substr({column}, 1, 14) || (CAST(substr({column}, 15, 2) AS INTEGER)"
             f" / 15 * 15) AS quarter, COUNT(*) FROM {table} GROUP BY quarter"
