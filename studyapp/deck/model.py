@@ -15,6 +15,12 @@ from typing import Any
 
 GAP = "{{gap}}"  # the gap a cloze prompt holds exactly once (content/README.md)
 
+
+def with_blank(prompt: str, blank: str = "_____") -> str:
+    """`prompt` with its cloze gap marker shown as `blank`."""
+    return prompt.replace(GAP, blank)
+
+
 ENGINE_PLACEHOLDER = "computed by the engine"
 
 

@@ -22,13 +22,13 @@ from typing import Any
 from engine import registry
 from engine.report import Report
 from studyapp.deck.model import (
-    GAP,
     Card,
     Feedback,
     FlashcardCard,
     NumericCard,
     RandomParam,
     format_number,
+    with_blank,
 )
 from studyapp.deck.placeholders import has_placeholders, render_text
 
@@ -68,7 +68,7 @@ class Showing:
     def question(self) -> str:
         """The prompt as the learner sees it (Markdown): drawn values in, a cloze gap
         drawn as a blank."""
-        return self.prompt.replace(GAP, BLANK)
+        return with_blank(self.prompt, BLANK)
 
     def answer_text(self) -> str:
         """The correct answer as text, with the resolved number for numeric cards

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Label, Markdown, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.deck.grading import AnswerError, Grade
-from studyapp.deck.model import GAP, Deck
+from studyapp.deck.model import Deck, with_blank
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
 from studyapp.ui.messages import Prepared
@@ -236,8 +236,7 @@ class QuizScreen(Screen):
         if missed:
             lines.append("Missed:")
             lines.extend(
-                f"  • {item.card.id}: {first_line(item.card.prompt.replace(GAP, '_____'))}"
-                for item in missed
+                f"  • {item.card.id}: {first_line(with_blank(item.card.prompt))}" for item in missed
             )
             lines.append("r: retry the missed cards · escape: back to the decks")
         else:

@@ -75,8 +75,8 @@ class SolverScreen(Screen):
         yield Header()
         with Horizontal(id="solver"):
             yield OptionList(*experiment_options(self.experiments), id="solver-list")
-            # Not focus stops themselves: tab goes from the list straight to the first
-            # parameter, and keys scroll the page from any field inside it.
+            # No focus stops of their own: tab goes from the list straight to the first
+            # parameter, and page keys scroll from any field inside.
             with VerticalScroll(id="solver-main", can_focus=False):
                 yield Label("", id="solver-title", markup=False)
                 yield Static("", id="solver-summary", markup=False)

@@ -58,10 +58,10 @@ def emptiest_corner(curves: Sequence[tuple[np.ndarray, np.ndarray]]) -> LegendLo
     """The corner whose LEGEND_BOX × LEGEND_BOX box (in axis-normalised units) holds the
     fewest points of `curves`; ties keep the order top right, top left, bottom right,
     bottom left."""
-    x = np.concatenate([c[0] for c in curves]) if curves else np.empty(0)
-    y = np.concatenate([c[1] for c in curves]) if curves else np.empty(0)
-    if x.size == 0:
+    if not curves:
         return LegendLocation.TOPRIGHT
+    x = np.concatenate([c[0] for c in curves])
+    y = np.concatenate([c[1] for c in curves])
 
     def unit(v: np.ndarray) -> np.ndarray:
         span = np.ptp(v)
