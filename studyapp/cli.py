@@ -21,6 +21,10 @@ COMMANDS: tuple[str, ...] = (
     "studyapp.commands.check",
     "studyapp.commands.open",
     "studyapp.commands.stats",
+    "studyapp.commands.export",
+    "studyapp.commands.import_",
+    "studyapp.commands.watch",
+    "studyapp.commands.serve",
 )
 
 

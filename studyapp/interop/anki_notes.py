@@ -1,0 +1,76 @@
+"""Per-kind mapping of one card to the fields of an Anki note.
+
+Each card kind maps to one note kind: `basic` (Front/Back), `cloze` (Text/Extra, the gap
+as Anki's `{{c1::…}}`) or `choice` (Front with the choices, Back with the answer). The
+mapping is one small function per card type in `FIELD_MAPPERS`, so it can move into the
+card-type modules unchanged. Every deck text is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from studyapp.deck.model import GAP, ChoiceCard, ClozeCard, MultiCard
+from studyapp.deck.showing import Showing
+
+
+def text_html(text: str) -> str:
+    """Deck text as HTML: escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br>")
+
+
+@dataclass(frozen=True)
+class NoteFields:
+    """The note kind (`basic`, `cloze`, `choice`) and its two fields: the question side
+    and the answer side (before the shared back matter is appended)."""
+
+    kind: str
+    question: str
+    answer: str
+
+
+def _basic(showing: Showing) -> NoteFields:
+    return NoteFields("basic", text_html(showing.prompt), text_html(showing.answer_text()))
+
+
+def _choices(choices: tuple[str, ...]) -> str:
+    return "<ol>" + "".join(f"<li>{text_html(c)}</li>" for c in choices) + "</ol>"
+
+
+def _choice(showing: Showing) -> NoteFields:
+    card = showing.card
+    assert isinstance(card, (ChoiceCard, MultiCard))
+    question = text_html(showing.prompt) + _choices(card.choices)
+    return NoteFields("choice", question, text_html(showing.answer_text()))
+
+
+def _brace_safe(text: str) -> str:
+    """Deck text for a cloze field: escaped, with braces and colons as character
+    references so no deck text can open or close an Anki cloze deletion."""
+    html = text_html(text)
+    return html.replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+
+
+def _cloze(showing: Showing) -> NoteFields:
+    card = showing.card
+    assert isinstance(card, ClozeCard)
+    before, _, after = showing.prompt.partition(GAP)
+    gap = f"{{{{c1::{_brace_safe(card.answers[0])}}}}}"
+    text = f"{_brace_safe(before)}{gap}{_brace_safe(after)}"
+    others = card.answers[1:]
+    extra = "also accepted: " + ", ".join(map(text_html, others)) if others else ""
+    return NoteFields("cloze", text, extra)
+
+
+FIELD_MAPPERS: dict[str, Callable[[Showing], NoteFields]] = {
+    "choice": _choice,
+    "multi": _choice,
+    "cloze": _cloze,
+}
+
+
+def note_fields(showing: Showing) -> NoteFields:
+    """The note kind and fields for the card of `showing` (basic unless mapped)."""
+    return FIELD_MAPPERS.get(showing.card.type, _basic)(showing)
