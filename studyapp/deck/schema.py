@@ -151,7 +151,9 @@ class DeckReader(CardTypeReader):
         if "engine" not in table:
             self.warn(
                 where,
-                "card has no [card.engine] link; link the experiment that demonstrates the answer",
+                "card has no [card.engine] link; add one after the card: [card.engine] with "
+                'experiment = "NAME" (`python -m engine list` shows every name) to link the '
+                "experiment that demonstrates the answer",
             )
         self.placeholder_fields(table, where, kind)
         if kind is None:
