@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.paths import bundled_decks_dir, data_dir, user_decks_dir
@@ -18,6 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the statistics as JSON")
     parser.add_argument(
         "--days", type=int, default=30, help="days of activity to show (default 30)"
+    )
+    parser.add_argument(
+        "--revlog",
+        metavar="FILE.csv",
+        type=Path,
+        help="write the review log in the FSRS optimizer's CSV columns (card_id, "
+        "review_time, review_rating, review_state, review_duration) instead",
     )
     parser.set_defaults(handler=run)
 
@@ -78,6 +86,13 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"studyapp stats: {exc}", file=sys.stderr)
         return 1
+    if args.revlog is not None:
+        from studyapp.interop.revlog import write_revlog
+
+        with store:
+            count = write_revlog(store, args.revlog)
+        print(f"wrote {args.revlog}: {count} reviews")
+        return 0
     with store:
         stats = compute_stats(store, loaded.decks, now_utc(), days=args.days)
     if args.json:
