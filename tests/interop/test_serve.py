@@ -75,7 +75,7 @@ def server(tmp_path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
 
 
 def test_serve_binds_localhost_and_serves_the_page(server):
-    url, data, process = server
+    url, _, process = server
     html = page(url)
     assert html is not None and "textual-terminal" in html
     assert f'data-session-websocket-url="ws://127.0.0.1:{url.split(":")[2].rstrip("/")}/ws"' in html
