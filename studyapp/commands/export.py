@@ -31,6 +31,10 @@ def run(args: argparse.Namespace) -> int:
     if loaded.failures or not loaded.decks:
         print("studyapp export: nothing written; fix the decks above", file=sys.stderr)
         return 1
-    count = write_package(loaded.decks, args.output)
+    try:
+        count = write_package(loaded.decks, args.output)
+    except OSError as exc:
+        print(f"studyapp export: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
     print(f"wrote {args.output}: {len(loaded.decks)} decks, {count} notes")
     return 0

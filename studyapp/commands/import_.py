@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
         notes = read_notes(raw, args.format, separator)
         text = deck_toml(notes, args.file.name, args.output.stem)
         warnings = write_deck(text, args.output)
+    except OSError as exc:
+        print(f"studyapp import: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
     except ImportFormatError as exc:
         print(f"studyapp import: {args.file}:{exc}; nothing written", file=sys.stderr)
         return 1

@@ -89,8 +89,12 @@ def run(args: argparse.Namespace) -> int:
     if args.revlog is not None:
         from studyapp.interop.revlog import write_revlog
 
-        with store:
-            count = write_revlog(store, args.revlog)
+        try:
+            with store:
+                count = write_revlog(store, args.revlog)
+        except OSError as exc:
+            print(f"studyapp stats: cannot write {args.revlog}: {exc.strerror}", file=sys.stderr)
+            return 1
         print(f"wrote {args.revlog}: {count} reviews")
         return 0
     with store:

@@ -18,8 +18,8 @@ from pathlib import Path
 import genanki
 
 from engine import registry
-from studyapp.deck.model import Card, Deck, NumericCard
-from studyapp.deck.showing import Showing, ShowingError, prepare, run_link
+from studyapp.deck.model import Card, Deck
+from studyapp.deck.showing import Showing, ShowingError, draw, prepare, run_link
 from studyapp.interop.anki_notes import NoteFields, note_fields, text_html
 from studyapp.interop.report_html import report_html
 
@@ -87,12 +87,11 @@ def back_matter(card: Card) -> tuple[NoteFields, str]:
     showing, report = _report_part(card, showing)
     fields = note_fields(showing)
     parts = []
-    if isinstance(card, NumericCard) and card.random:
-        drawn = ", ".join(
-            f"{k} = {v}" for k, v in showing.params.items() if k in {r.name for r in card.random}
-        )
+    drawn = draw(card, seed=0)  # the values prepare(card, seed=0) used
+    if drawn:
+        values = ", ".join(f"{name} = {value}" for name, value in drawn.items())
         parts.append(
-            f"<p><i>randomised card: this is its first draw ({escape(drawn)}); "
+            f"<p><i>randomised card: this is its first draw ({escape(values)}); "
             "studyapp draws new values on every showing</i></p>"
         )
     parts.append(f'<div class="explanation">{text_html(showing.explanation)}</div>')
@@ -114,7 +113,7 @@ def _tag(text: str) -> str:
 def card_note(deck: Deck, card: Card) -> genanki.Note:
     """The Anki note of one card, with its stable GUID."""
     fields, extra = back_matter(card)
-    answer = fields.answer + ("<br>" if fields.answer and extra else "") + extra
+    answer = fields.answer + extra
     return genanki.Note(
         model=MODELS[fields.kind],
         fields=[fields.question, answer],

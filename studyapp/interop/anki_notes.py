@@ -3,7 +3,8 @@
 Each card kind maps to one note kind: `basic` (Front/Back), `cloze` (Text/Extra, the gap
 as Anki's `{{c1::…}}`) or `choice` (Front with the choices, Back with the answer). The
 mapping is one small function per card type in `FIELD_MAPPERS`, so it can move into the
-card-type modules unchanged. Every deck text is HTML-escaped here.
+card-type modules unchanged. Deck text is Markdown (as in the app), rendered with
+markdown-it with raw HTML disabled, so any HTML in a deck arrives escaped.
 """
 
 from __future__ import annotations
@@ -12,13 +13,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from markdown_it import MarkdownIt
+
 from studyapp.deck.model import GAP, ChoiceCard, ClozeCard, MultiCard
 from studyapp.deck.showing import Showing
 
+MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
 
 def text_html(text: str) -> str:
-    """Deck text as HTML: escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br>")
+    """Deck text (Markdown) as HTML; raw HTML in it is escaped, not passed through."""
+    return MARKDOWN.render(text.strip())
+
+
+def inline_html(text: str) -> str:
+    """A short deck text (a choice) as inline HTML, raw HTML escaped."""
+    return MARKDOWN.renderInline(text.strip())
+
+
+def plain_html(text: str) -> str:
+    """Text shown as is: HTML-escaped, line breaks kept."""
+    return escape(text.strip()).replace("\n", "<br>")
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ def _basic(showing: Showing) -> NoteFields:
 
 
 def _choices(choices: tuple[str, ...]) -> str:
-    return "<ol>" + "".join(f"<li>{text_html(c)}</li>" for c in choices) + "</ol>"
+    return "<ol>" + "".join(f"<li>{inline_html(c)}</li>" for c in choices) + "</ol>"
 
 
 def _choice(showing: Showing) -> NoteFields:
@@ -49,7 +64,7 @@ def _choice(showing: Showing) -> NoteFields:
 def _brace_safe(text: str) -> str:
     """Deck text for a cloze field: escaped, with braces and colons as character
     references so no deck text can open or close an Anki cloze deletion."""
-    html = text_html(text)
+    html = plain_html(text)
     return html.replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
 
 
@@ -60,7 +75,7 @@ def _cloze(showing: Showing) -> NoteFields:
     gap = f"{{{{c1::{_brace_safe(card.answers[0])}}}}}"
     text = f"{_brace_safe(before)}{gap}{_brace_safe(after)}"
     others = card.answers[1:]
-    extra = "also accepted: " + ", ".join(map(text_html, others)) if others else ""
+    extra = "also accepted: " + ", ".join(map(plain_html, others)) if others else ""
     return NoteFields("cloze", text, extra)
 
 

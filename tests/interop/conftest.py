@@ -16,7 +16,7 @@ tags = ["sample deck"]
 [[card]]
 id = "basic-html"
 type = "flashcard"
-prompt = "What does <b>clip</b> & rescale do?"
+prompt = "What does <b>clip</b> & *rescale* do?"
 back = "Rescales g when ‖g‖ > c"
 explanation = "Pascanu et al. 2013 <script>alert(1)</script>"
 tags = ["basics"]

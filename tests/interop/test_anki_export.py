@@ -65,14 +65,15 @@ def test_note_kinds_fields_tags_and_escaping(sample_deck, tmp_path, capsys):
     notes = read_notes(out, tmp_path)
     basic = notes[genanki.guid_for("interop-sample", "basic-html")]
     assert basic[0] == "studyapp basic"
-    assert basic[1][0] == "What does &lt;b&gt;clip&lt;/b&gt; &amp; rescale do?"
+    # deck text is Markdown; raw HTML in it arrives escaped, never as markup
+    assert basic[1][0] == "<p>What does &lt;b&gt;clip&lt;/b&gt; &amp; <em>rescale</em> do?</p>\n"
     assert "<script>" not in basic[1][1] and "&lt;script&gt;" in basic[1][1]
     assert basic[2].split() == ["sample_deck", "basics"]
 
     choice = notes[genanki.guid_for("interop-sample", "pick-one")]
     assert choice[0] == "studyapp choice"
     assert choice[1][0].count("<li>") == 3 and "L1 per tensor" in choice[1][0]
-    assert choice[1][1].startswith("L2 over all tensors")
+    assert choice[1][1].startswith("<p>L2 over all tensors</p>")
     assert "That is not the default norm_type." in choice[1][1]  # targeted feedback
 
     cloze = notes[genanki.guid_for("interop-sample", "gap")]
@@ -91,7 +92,7 @@ def test_report_numbers_under_the_answer(sample_deck, tmp_path, capsys):
     coefficient = max_norm / (13 + 1e-6)  # ‖[3, 4, 12]‖ = 13, PyTorch's epsilon
     front, back = notes[genanki.guid_for("interop-sample", "random-coefficient")][1]
     assert f"max_norm={max_norm:g}" in front
-    assert back.startswith(f"{coefficient:.6g}")
+    assert back.startswith(f"<p>{coefficient:.6g}</p>")
     assert "randomised card: this is its first draw" in back
     assert f"max_norm = {max_norm}" in back
     assert f"= {coefficient:.9g}" in back  # the explanation's placeholder filled

@@ -31,7 +31,7 @@ async def test_preview_follows_saves_and_survives_a_bad_one(sample_deck):
     async with app.run_test(size=(120, 50)) as pilot:
         await until(pilot, lambda: app.checks >= 1)
         assert text(app, "#watch-preview").startswith("basic-html (flashcard")
-        assert "What does <b>clip</b> & rescale do?" in text(app, "#watch-preview")
+        assert "What does <b>clip</b> & *rescale* do?" in text(app, "#watch-preview")
         panel = app.query_one("#watch-engine", EnginePanel)
         await until(pilot, lambda: panel.report is not None)
         assert panel.report.scalar("total_norm") == 13.0
