@@ -1,8 +1,8 @@
 """Read Anki's "Notes in Plain Text" export and Quizlet's export into imported notes.
 
 Anki: optional header lines `#separator:` (tab, comma, semicolon, pipe, colon, space or
-one character), `#html:` (true/false), `#columns:` (column names), `#tags column:` (a
-1-based column index); then one note per row, fields quoted with `"` when they hold
+one character), `#html:` (true/false), `#columns:` (column names; one called Tags holds the
+tags), `#tags column:` (a 1-based column index); then one note per row, fields quoted with `"` when they hold
 the separator, a quote or a line break. Quizlet: one card per line, term and
 definition split at the first separator (a tab unless another is chosen).
 Every refusal is an `ImportFormatError` naming the line.
@@ -138,6 +138,9 @@ def read_headers(lines: list[str]) -> tuple[AnkiHeaders, int]:
             headers.skipped_columns.add(_column(value, count, key))
     if pending_columns is not None:
         headers.columns = pending_columns.split(headers.separator or "\t")
+        names = [name.strip().lower() for name in headers.columns]
+        if headers.tags_column is None and "tags" in names:
+            headers.tags_column = names.index("tags")
     return headers, count
 
 

@@ -17,20 +17,21 @@ from studyapp.deck.showing import draw
 FIELD_SEP = "\x1f"
 
 
-def read_notes(apkg: Path, tmp_path: Path) -> dict[str, tuple[str, list[str], str, str]]:
-    """guid -> (model name, fields, tags, model id) from the package's collection."""
+def read_notes(apkg: Path, tmp_path: Path) -> dict[str, tuple[str, list[str], str, int, int]]:
+    """guid -> (model name, fields, tags, model type, model id) from the package's
+    collection (model type: 0 standard, 1 cloze)."""
     with zipfile.ZipFile(apkg) as archive:
         archive.extract("collection.anki2", tmp_path)
     conn = sqlite3.connect(tmp_path / "collection.anki2")
-
     models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
     rows = conn.execute("SELECT guid, mid, flds, tags FROM notes").fetchall()
     conn.close()
     (tmp_path / "collection.anki2").unlink()
-    return {
-        guid: (models[str(mid)]["name"], flds.split(FIELD_SEP), tags.strip(), str(mid))
-        for guid, mid, flds, tags in rows
-    }
+    notes = {}
+    for guid, mid, flds, tags in rows:
+        model = models[str(mid)]
+        notes[guid] = (model["name"], flds.split(FIELD_SEP), tags.strip(), model["type"], mid)
+    return notes
 
 
 def export(paths: list[Path], out: Path, capsys) -> str:
@@ -56,7 +57,7 @@ def test_one_note_per_card_with_stable_guids(sample_deck, tmp_path, capsys):
     assert set(second) == set(first)
     guid = genanki.guid_for("interop-sample", "pick-one")
     assert "A single global L2 norm." in second[guid][1][1]
-    assert {g: v[3] for g, v in first.items()} == {g: v[3] for g, v in second.items()}
+    assert {g: v[4] for g, v in first.items()} == {g: v[4] for g, v in second.items()}
 
 
 def test_note_kinds_fields_tags_and_escaping(sample_deck, tmp_path, capsys):
@@ -77,7 +78,7 @@ def test_note_kinds_fields_tags_and_escaping(sample_deck, tmp_path, capsys):
     assert "That is not the default norm_type." in choice[1][1]  # targeted feedback
 
     cloze = notes[genanki.guid_for("interop-sample", "gap")]
-    assert cloze[0] == "studyapp cloze"
+    assert (cloze[0], cloze[3], basic[3], choice[3]) == ("studyapp cloze", 1, 0, 0)
     # exactly one deletion, whose answer's braces cannot close it early
     assert re.findall(r"\{\{c1::(.*?)\}\}", cloze[1][0]) == ["W h_&#123;t-1&#125;"]
     assert "also accepted: W h_(t-1)" in cloze[1][1]
@@ -105,7 +106,7 @@ def test_bundled_deck_plots_are_inline_svg(tmp_path, capsys):
     out = tmp_path / "vanishing.apkg"
     export([content], out, capsys)
     notes = read_notes(out, tmp_path)
-    backs = [fields[-1] for _, fields, _, _ in notes.values()]
+    backs = [note[1][-1] for note in notes.values()]
     assert len(notes) == len(load_deck(content).cards)
     svgs = [b for b in backs if "<svg" in b]
     assert svgs and all("<polyline" in b for b in svgs)

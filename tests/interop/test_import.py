@@ -82,6 +82,12 @@ def test_html_to_markdown():
     assert html_to_markdown(html) == "A **bold** <tag>\n\n- one\n- two"
 
 
+def test_anki_columns_header_names_the_tags_column():
+    text = "#separator:Comma\n#html:false\n#columns:Tags,Front,Back\nrnn clip,q,a\n"
+    (note,) = read_notes(text.encode())
+    assert (note.front, note.back, note.tags) == ("q", "a", ("rnn", "clip"))
+
+
 MALFORMED = [
     ("#separator:tab\n#html:maybe\na\tb\n", 2, "#html must be true or false"),
     ("#separator:tab\n#colour:red\na\tb\n", 2, "unknown header"),
