@@ -2,8 +2,8 @@
 
 Anki: optional header lines `#separator:` (tab, comma, semicolon, pipe, colon, space or
 one character), `#html:` (true/false), `#columns:` (column names; one called Tags holds the
-tags), `#tags column:` (a 1-based column index); then one note per row, fields quoted with `"` when they hold
-the separator, a quote or a line break. Quizlet: one card per line, term and
+tags), `#tags column:` (a 1-based column index); then one note per row, fields quoted
+with `"` when they hold the separator, a quote or a line break. Quizlet: one card per line, term and
 definition split at the first separator (a tab unless another is chosen).
 Every refusal is an `ImportFormatError` naming the line.
 """
