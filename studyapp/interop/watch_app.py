@@ -103,7 +103,17 @@ class WatchApp(App):
     @work(exclusive=True, group="watch-files", exit_on_error=False)
     async def watch_deck(self) -> None:
         """Re-check after every change to the deck file (until the app quits)."""
-        async for _ in watchfiles.awatch(self.path, debounce=DEBOUNCE_MS, step=50):
+        name = self.path.name
+
+        def is_deck(_change: watchfiles.Change, path: str) -> bool:
+            return Path(path).name == name
+
+        # the folder, not the file: editors that save by renaming a new file over the old
+        # one would end a watch on the file itself
+        changes = watchfiles.awatch(
+            self.path.parent, watch_filter=is_deck, debounce=DEBOUNCE_MS, step=50, recursive=False
+        )
+        async for _ in changes:
             self.action_recheck()
 
     def action_recheck(self) -> None:

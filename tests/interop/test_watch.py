@@ -53,7 +53,10 @@ async def test_preview_follows_saves_and_survives_a_bad_one(sample_deck):
         assert "last good preview kept" in text(app, "#watch-status")
         assert text(app, "#watch-preview").startswith("pick-one")
 
-        # fixed again: the error clears
-        sample_deck.write_text(source)
+        # fixed again, saved the way many editors do (a new file renamed over the old one):
+        # the error clears
+        fresh = sample_deck.with_name(".sample.toml.new")
+        fresh.write_text(source)
+        fresh.replace(sample_deck)
         await until(pilot, lambda: "error:" not in text(app, "#watch-issues"))
         assert "0 errors" in text(app, "#watch-status")
