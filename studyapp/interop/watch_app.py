@@ -96,6 +96,8 @@ class WatchApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.path)
+        self.query_one("#watch-issues-box").border_title = "issues (file:line:col)"
+        self.query_one("#watch-preview-box").border_title = "card under edit"
         self.action_recheck()
         if self.watch_files:
             self.watch_deck()
