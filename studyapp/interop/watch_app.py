@@ -24,7 +24,7 @@ from studyapp.deck.checker import check_paths
 from studyapp.deck.issues import Issue
 from studyapp.deck.loader import inspect_deck
 from studyapp.deck.model import Card, Deck
-from studyapp.deck.showing import ShowingError, prepare
+from studyapp.deck.showing import ShowingError, prepare, with_texts
 from studyapp.interop.deck_changes import changed_card
 from studyapp.ui.widgets.engine_panel import EnginePanel
 
@@ -34,31 +34,42 @@ DEBOUNCE_MS = 200
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check of the deck file: the deck (None when it has errors) and every issue."""
+    """One check of the deck file: the deck (None when it has errors), every issue, and
+    the card to preview with its text (None: keep the current preview)."""
 
     deck: Deck | None
     issues: tuple[Issue, ...]
+    card: Card | None = None
+    preview: str = ""
 
 
-def check_deck(path: Path) -> CheckResult:
-    """Schema check, then (for a valid deck) the engine checks of `studyapp check`."""
+def check_deck(path: Path, before: Deck | None) -> CheckResult:
+    """Schema check, then (for a valid deck) the engine checks of `studyapp check`; the
+    card to preview is the first one new or changed since `before` (the first card of
+    the deck on the first check)."""
     inspection = inspect_deck(path)
-    if inspection.deck is None:
+    deck = inspection.deck
+    if deck is None:
         return CheckResult(None, tuple(inspection.issues))
     result = check_paths([path], run_engine=True, draws=1)
-    return CheckResult(inspection.deck, tuple(result.issues))
+    card = changed_card(before, deck)
+    if before is None and card is None and deck.cards:
+        card = deck.cards[0]
+    preview = card_preview(card) if card is not None else ""
+    return CheckResult(deck, tuple(result.issues), card, preview)
 
 
 def card_preview(card: Card) -> str:
-    """The card as the learner meets it, as plain text: question, then answer."""
+    """The card as the learner meets it, as plain text: question, answer, explanation
+    (its engine placeholders filled for a quick experiment)."""
     try:
-        showing = prepare(card, seed=0)
+        showing = with_texts(prepare(card, seed=0))
     except ShowingError as exc:
         return f"{card.id} ({card.type}, line {card.line})\n\nengine error: {exc}"
     parts = [f"{card.id} ({card.type}, line {card.line})", "", showing.question]
     choices = getattr(card, "choices", ())
     parts += [f"  {i}. {choice}" for i, choice in enumerate(choices, 1)]
-    parts += ["", f"answer: {showing.answer_text()}", "", card.explanation.strip()]
+    parts += ["", f"answer: {showing.answer_text()}", "", showing.explanation.strip()]
     return "\n".join(parts)
 
 
@@ -124,7 +135,7 @@ class WatchApp(App):
 
     @work(thread=True, exclusive=True, group="watch-check", exit_on_error=False)
     def _check(self) -> None:
-        self.post_message(self.Checked(check_deck(self.path)))
+        self.post_message(self.Checked(check_deck(self.path, self.deck)))
 
     def on_watch_app_checked(self, message: Checked) -> None:
         result = message.result
@@ -140,16 +151,13 @@ class WatchApp(App):
         )
         if result.deck is None:
             return
-        card = changed_card(self.deck, result.deck)
         self.deck = result.deck
-        if card is None and self.card is None:
-            card = result.deck.cards[0] if result.deck.cards else None
-        if card is not None:
-            self.show_card(card)
+        if result.card is not None:
+            self.show_card(result.card, result.preview)
 
-    def show_card(self, card: Card) -> None:
+    def show_card(self, card: Card, preview: str) -> None:
         self.card = card
-        self.query_one("#watch-preview", Static).update(card_preview(card))
+        self.query_one("#watch-preview", Static).update(preview)
         panel = self.query_one("#watch-engine", EnginePanel)
         if card.engine is None:
             self.call_later(panel.clear)

@@ -36,7 +36,16 @@ async def test_preview_follows_saves_and_survives_a_bad_one(sample_deck):
         await until(pilot, lambda: panel.report is not None)
         assert panel.report.scalar("total_norm") == 13.0
 
-        # edit one card: the preview moves to it
+        # a placeholder in an explanation is filled from the card's Report
+        coefficient = 2.0 / (13 + 1e-6)  # max_norm 2 over the norm 13 of [3, 4, 12]
+        sample_deck.write_text(
+            sample_deck.read_text().replace(
+                'explanation = "Pascanu et al. 2013', 'explanation = "c = {{= coefficient:.9g}}, '
+            )
+        )
+        await until(pilot, lambda: f"c = {coefficient:.9g}," in text(app, "#watch-preview"))
+
+        # edit another card: the preview moves to it
         source = sample_deck.read_text()
         sample_deck.write_text(source.replace("One global L2 norm.", "[b]One[/b] L2 norm."))
         await until(pilot, lambda: text(app, "#watch-preview").startswith("pick-one"))
