@@ -10,6 +10,7 @@ from pathlib import Path
 
 import genanki
 
+from engine import registry
 from studyapp.cli import main
 from studyapp.deck.loader import load_deck
 from studyapp.deck.showing import draw
@@ -110,6 +111,9 @@ def test_bundled_deck_plots_are_inline_svg(tmp_path, capsys):
     assert len(notes) == len(load_deck(content).cards)
     svgs = [b for b in backs if "<svg" in b]
     assert svgs and all("<polyline" in b for b in svgs)
+    deck = load_deck(content)
+    linked = [c for c in deck.cards if c.engine and not registry.get(c.engine.experiment).long]
+    assert sum('<div class="engine-report">' in b for b in backs) == len(linked)
 
 
 def test_broken_deck_writes_nothing(tmp_path, capsys):
