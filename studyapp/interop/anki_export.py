@@ -17,7 +17,7 @@ from pathlib import Path
 
 import genanki
 
-from engine import registry
+from engine.report import Report
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, ShowingError, draw, prepare, run_link
 from studyapp.interop.anki_notes import NoteFields, note_fields, text_html
@@ -67,24 +67,27 @@ def _model(kind: str) -> genanki.Model:
 MODELS = {kind: _model(kind) for kind in ("basic", "choice", "cloze")}
 
 
-def _report_part(card: Card, showing: Showing) -> tuple[Showing, str]:
-    """The showing with its Report, and the Report's HTML ('' without an engine link)."""
+ReportCache = dict[tuple[str, str], Report]
+
+
+def _report_part(card: Card, showing: Showing, cache: ReportCache) -> tuple[Showing, str]:
+    """The showing with its Report, and the Report's HTML ('' without an engine link).
+    Long experiments run too (an export is a batch job); each distinct run once."""
     if card.engine is None:
         return showing, ""
-    if registry.get(card.engine.experiment).long:
-        note = "the engine experiment is a long computation: run it in studyapp"
-        return showing, f"<p><i>{escape(note)}</i></p>"
+    key = (card.engine.experiment, repr(sorted(showing.params.items())))
     try:
-        report = showing.report or run_link(card, showing.params)[0]
+        report = showing.report or cache.get(key) or run_link(card, showing.params)[0]
     except ShowingError as exc:
         return showing, f'<p class="warning">{escape(str(exc))}</p>'
+    cache[key] = report
     return showing.with_report(report), report_html(report)
 
 
-def back_matter(card: Card) -> tuple[NoteFields, str]:
+def back_matter(card: Card, cache: ReportCache) -> tuple[NoteFields, str]:
     """The note fields of `card` and the HTML under its answer."""
     showing = prepare(card, seed=0)
-    showing, report = _report_part(card, showing)
+    showing, report = _report_part(card, showing, cache)
     fields = note_fields(showing)
     parts = []
     drawn = draw(card, seed=0)  # the values prepare(card, seed=0) used
@@ -110,9 +113,9 @@ def _tag(text: str) -> str:
     return "_".join(text.split())
 
 
-def card_note(deck: Deck, card: Card) -> genanki.Note:
+def card_note(deck: Deck, card: Card, cache: ReportCache) -> genanki.Note:
     """The Anki note of one card, with its stable GUID."""
-    fields, extra = back_matter(card)
+    fields, extra = back_matter(card, cache)
     answer = fields.answer + extra
     return genanki.Note(
         model=MODELS[fields.kind],
@@ -122,17 +125,18 @@ def card_note(deck: Deck, card: Card) -> genanki.Note:
     )
 
 
-def anki_deck(deck: Deck) -> genanki.Deck:
+def anki_deck(deck: Deck, cache: ReportCache) -> genanki.Deck:
     result = genanki.Deck(stable_id("studyapp-deck", deck.id), deck.title)
     result.description = escape(deck.description)
     for card in deck.cards:
-        result.add_note(card_note(deck, card))
+        result.add_note(card_note(deck, card, cache))
     return result
 
 
 def write_package(decks: Iterable[Deck], out: Path) -> int:
     """Write `decks` to `out` (via a temporary file and rename); the number of notes."""
-    anki_decks = [anki_deck(deck) for deck in decks]
+    cache: ReportCache = {}
+    anki_decks = [anki_deck(deck, cache) for deck in decks]
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         genanki.Package(anki_decks).write_to_file(str(tmp))

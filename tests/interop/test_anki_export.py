@@ -10,7 +10,6 @@ from pathlib import Path
 
 import genanki
 
-from engine import registry
 from studyapp.cli import main
 from studyapp.deck.loader import load_deck
 from studyapp.deck.showing import draw
@@ -102,7 +101,7 @@ def test_report_numbers_under_the_answer(sample_deck, tmp_path, capsys):
     assert f"<td>coefficient</td><td>{coefficient:.6g}</td>" in back
 
 
-def test_bundled_deck_plots_are_inline_svg(tmp_path, capsys):
+def test_bundled_deck_reports_and_plots_are_baked_in(tmp_path, capsys):
     content = Path(__file__).resolve().parents[2] / "content" / "02_vanishing.toml"
     out = tmp_path / "vanishing.apkg"
     export([content], out, capsys)
@@ -112,7 +111,7 @@ def test_bundled_deck_plots_are_inline_svg(tmp_path, capsys):
     svgs = [b for b in backs if "<svg" in b]
     assert svgs and all("<polyline" in b for b in svgs)
     deck = load_deck(content)
-    linked = [c for c in deck.cards if c.engine and not registry.get(c.engine.experiment).long]
+    linked = [c for c in deck.cards if c.engine]
     assert sum('<div class="engine-report">' in b for b in backs) == len(linked)
 
 
