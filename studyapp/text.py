@@ -9,6 +9,8 @@ further as plain (never markup) content in `studyapp.ui.plain`."""
 from __future__ import annotations
 
 import re
+import sys
+from typing import TextIO
 
 # ESC-introduced sequences (ECMA-48): CSI ... final byte, OSC/DCS/SOS/PM/APC strings up to
 # BEL or ST, and two-character escapes; then the C1 forms of CSI and the strings.
@@ -27,3 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def terminal_safe(text: str) -> str:
     """`text` with escape sequences and control characters (all but \\n and \\t) removed."""
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def echo(text: str, file: TextIO | None = None) -> None:
+    """Print `text` (which may hold deck strings) to `file` (stdout) terminal-safe."""
+    print(terminal_safe(text), file=sys.stdout if file is None else file)
