@@ -215,6 +215,8 @@ class StudyApp(App):
     def open_flashcards(self, deck_id: str) -> None:
         from studyapp.ui.screens.flashcards import FlashcardScreen
 
+        if not self._store_open():
+            return
         self.push_screen(FlashcardScreen(self.deck(deck_id), self))
 
     def open_solver(
@@ -227,7 +229,16 @@ class StudyApp(App):
     def open_stats(self) -> None:
         from studyapp.ui.screens.stats import StatsScreen
 
-        self.push_screen(StatsScreen(self))
+        if self._store_open():
+            self.push_screen(StatsScreen(self))
+
+    def _store_open(self) -> bool:
+        """Flashcards and stats read and write progress: refused (with a notice) without
+        a store."""
+        if self.store is None:
+            self.notify("progress store unavailable", severity="error")
+            return False
+        return True
 
 
 def create_app(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,11 +73,11 @@ explanation = "{h("BACKNOTE")}"
 
 
 @pytest.fixture
-def bait(tmp_path: Path) -> Path:
-    """The folder the deck's @click action would write its screenshot into."""
-    folder = tmp_path / "bait"
-    folder.mkdir()
-    return folder
+def bait() -> Iterator[Path]:
+    """The folder the deck's @click action would write its screenshot into (a short path,
+    so each field fits one line of the screen)."""
+    with tempfile.TemporaryDirectory(prefix="b") as folder:
+        yield Path(folder)
 
 
 @pytest.fixture

@@ -76,7 +76,9 @@ class FlashcardScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = plain(f"flashcards · {self.deck.title}").plain
-        self.scheduler = ReviewScheduler(self.context.store, self.deck)
+        store = self.context.store
+        assert store is not None, "the app opens flashcards only with a progress store"
+        self.scheduler = ReviewScheduler(store, self.deck)
         self.queue = list(self.scheduler.due_cards(self.context.now()))
         self.show_front()
 

@@ -95,7 +95,9 @@ class StatsScreen(Screen):
         self.context = context
 
     def compose(self) -> ComposeResult:
-        stats = compute_stats(self.context.store, self.context.decks, self.context.now())
+        store = self.context.store
+        assert store is not None, "the app opens stats only with a progress store"
+        stats = compute_stats(store, self.context.decks, self.context.now())
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(plain("\n".join(summary_lines(stats))), markup=False, id="stats-summary")
