@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from studyapp.text import echo
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -32,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
 
     result = check_paths(args.paths, run_engine=not args.no_engine, draws=max(1, args.draws))
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         for issue in result.issues:
-            print(issue)
-        print(result.summary())
+            echo(str(issue))
+        echo(result.summary())
     return 1 if result.errors else 0
