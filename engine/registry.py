@@ -26,6 +26,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.clipping",
     "engine.experiments.complexity",
     "engine.experiments.rtrl_cost",
+    "engine.experiments.bptt_memory",
 )
 
 ProgressFn = Callable[[float, str], None]

@@ -1,0 +1,34 @@
+"""bptt.checkpointing and bptt.random_truncation compute what their reports claim."""
+
+from __future__ import annotations
+
+import math
+
+from engine import registry
+
+
+def test_checkpointing_agrees_and_saves_memory():
+    report = registry.run("bptt.checkpointing", {"T": 400, "B": 4, "H": 32})
+    assert report.scalar("segment_sqrt") == 20
+    assert report.scalar("max_gradient_difference") < 1e-12
+    assert report.scalar("memory_ratio_sqrt") < 0.2
+    assert report.scalar("peak_sqrt_mib") < report.scalar("peak_one_mib")
+    assert report.scalar("peak_one_mib") < report.scalar("peak_full_mib")
+    ratio = report.scalar("peak_sqrt_mib") / report.scalar("peak_full_mib")
+    assert math.isclose(report.scalar("memory_ratio_sqrt"), ratio, rel_tol=1e-9)
+
+
+def test_random_truncation_is_unbiased_where_fixed_truncation_is_not():
+    report = registry.run("bptt.random_truncation", {"draws": 1000, "k": 3})
+    assert report.scalar("cut_probability") == 1 / 3
+    # The randomised mean is off only by sampling error; the fixed bias does not shrink.
+    assert report.scalar("random_bias") < 3 * report.scalar("random_standard_error")
+    assert report.scalar("fixed_bias") > 2 * report.scalar("random_bias")
+    assert report.scalar("random_variance") > 0 == report.scalar("fixed_variance")
+
+
+def test_random_truncation_bias_shrinks_with_more_draws():
+    few = registry.run("bptt.random_truncation", {"draws": 10, "seed": 1})
+    many = registry.run("bptt.random_truncation", {"draws": 1000, "seed": 1})
+    assert many.scalar("random_standard_error") < few.scalar("random_standard_error") / 5
+    assert few.scalar("fixed_bias") == many.scalar("fixed_bias")
