@@ -8,6 +8,7 @@ message on stderr that says what to type instead.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -57,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in `argv`; a reader that closes the pipe early (`| head`) ends
+    the output quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return code
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at devnull so that flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -123,7 +138,7 @@ def _show(name: str) -> int:
 
 
 def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
-    """`["k=v", ...]` → `{"k": "v"}`; values stay strings (the registry converts them)."""
+    """`["k=v", ...]` → `{"k": "v"}`; values stay text (`registry.parse` converts them)."""
     params: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -137,14 +152,14 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
 
 def _run(name: str, pairs: Sequence[str], *, as_json: bool, seed: int | None) -> int:
     exp = registry.get(name)
-    params: dict[str, object] = dict(parse_assignments(pairs))
+    texts = parse_assignments(pairs)
     if seed is not None:
         if "seed" not in {p.name for p in exp.params}:
             raise UsageError(f"{name} takes no seed (it is not random); drop --seed")
-        if "seed" in params:
+        if "seed" in texts:
             raise UsageError("seed given twice: use either --seed N or seed=N")
-        params["seed"] = seed
-    registry.validate(name, params)  # usage errors (exit 2) before any work starts
+        texts["seed"] = str(seed)
+    params = registry.parse(name, texts)  # usage errors (exit 2) before any work starts
     from engine import threads
 
     threads.configure()  # BLAS on the idle cores (or the user's OPENBLAS_NUM_THREADS)

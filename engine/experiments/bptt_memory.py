@@ -44,7 +44,7 @@ def _time_and_peak(run: Callable[[], bptt.Gradients]) -> tuple[float, int, bptt.
 @experiment(
     "bptt.checkpointing",
     topic=TOPIC,
-    summary="checkpointed BPTT: peak memory and time against the segment length",
+    summary="checkpointed BPTT: memory and time vs segment",
     params=(
         int_param("T", 100, 4, 500, "sequence length", "steps"),
         int_param("B", 4, 1, 8, "batch size"),
@@ -131,7 +131,7 @@ def _draws(
 @experiment(
     "bptt.random_truncation",
     topic=TOPIC,
-    summary="fixed vs randomised truncation: bias and variance against the full gradient",
+    summary="fixed vs randomised truncation: bias, variance",
     params=(
         int_param("T", 20, 2, 100, "sequence length", "steps"),
         int_param("H", 8, 1, 32, "hidden units"),
