@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="shorthand for seed=N")
     # `bench ARGS...` is forwarded before parsing (see main); listed here for --help.
     sub.add_parser(
-        "bench", help="benchmark the engine (--latency: time every experiment at its defaults)"
+        "bench",
+        help="benchmark the engine (--latency: every experiment at its defaults; "
+        "--bounds: at the corners of its bounds)",
     )
     return parser
 
@@ -185,6 +187,10 @@ def _print_progress(fraction: float, message: str) -> None:
 
 
 def _bench(args: Sequence[str]) -> int:
+    if "--bounds" in args:
+        from engine import bounds_bench
+
+        return bounds_bench.main([a for a in args if a != "--bounds"])
     if "--latency" in args:
         from engine import latency
 

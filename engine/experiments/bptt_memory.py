@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import time
-import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
@@ -19,6 +18,7 @@ from engine.experiments.common import (
     relative_difference,
     scalar,
     seed_param,
+    traced_peak,
 )
 from engine.registry import experiment
 from engine.report import Report, Series, Table
@@ -32,12 +32,7 @@ def _time_and_peak(run: Callable[[], bptt.Gradients]) -> tuple[float, int, bptt.
     start = time.perf_counter()
     run()
     seconds = time.perf_counter() - start
-    tracemalloc.start()
-    try:
-        result = run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = traced_peak(run)
     return seconds, peak, result
 
 
