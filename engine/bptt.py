@@ -109,6 +109,19 @@ def _prepare(
     return _Pass(fwd, act, xs, value, err, direct)
 
 
+def backward_pass(
+    fwd: rnn.Forward, act: rnn.Activation, xs: np.ndarray, direct: np.ndarray
+) -> _Pass:
+    """A layer's forward pass and its upstream G_t = ∂L/∂h_t (from the layer above, or a
+    loss on this layer's states), ready for `recursion`. `direct` becomes Δ in place."""
+    return _Pass(fwd, act, xs, 0.0, np.zeros((0,)), direct)
+
+
+def recursion(W: np.ndarray, run: _Pass) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Δ, Ε, dh0) of full BPTT from `run` (see `_recursion`); run's arrays are reused."""
+    return _recursion(W, run, residual=False, chunk=None)
+
+
 def _weight_gradients(
     p: Params, run: _Pass, eps: np.ndarray, dh0: np.ndarray
 ) -> dict[str, np.ndarray]:

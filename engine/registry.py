@@ -29,6 +29,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.complexity",
     "engine.experiments.rtrl_cost",
     "engine.experiments.bptt_memory",
+    "engine.experiments.stacked",
 )
 
 # Names and texts longer than this are cut before fuzzy matching (difflib is quadratic).

@@ -32,3 +32,18 @@ def test_random_truncation_bias_shrinks_with_more_draws():
     many = registry.run("bptt.random_truncation", {"draws": 1000, "seed": 1})
     assert many.scalar("random_standard_error") < few.scalar("random_standard_error") / 5
     assert few.scalar("fixed_bias") == many.scalar("fixed_bias")
+
+
+def test_stacked_and_bidirectional_counts():
+    report = registry.run("complexity.stacked_bidirectional", {"L": 4, "T": 10, "H": 8})
+    # With H = D = O = 8 every layer costs the same: L layers cost L times one (readout once).
+    T, B, H = 10, 4, 8
+    layer, readout = 6 * T * B * H * H + 6 * T * B * H * 8, 6 * T * B * H * 8
+    first = 6 * T * B * H * H + 4 * T * B * H * 8
+    assert report.scalar("flops_single") == first + readout
+    assert report.scalar("flops_stacked") == first + 3 * layer + readout
+    assert report.scalar("flop_ratio_bidirectional") == 2
+    assert report.scalar("critical_path_single") == 20
+    assert report.scalar("critical_path_stacked") == 2 * (10 + 4 - 1)
+    assert report.scalar("critical_path_bidirectional") == 20
+    assert report.scalar("time_ratio_stacked") > 0 and report.scalar("time_single_ms") > 0
