@@ -17,6 +17,7 @@ from typing import NoReturn
 from engine import registry
 
 PROG = "python -m engine"
+LIST_WIDTH = 80
 
 
 class UsageError(Exception):
@@ -111,12 +112,15 @@ def _list() -> int:
     by_topic: dict[str, list[registry.Experiment]] = {}
     for exp in registry.all_experiments():
         by_topic.setdefault(exp.topic, []).append(exp)
-    width = max((len(e.name) for e in registry.all_experiments()), default=0)
     for topic in sorted(by_topic):
         print(f"{topic}:")
+        width = max(len(e.name) for e in by_topic[topic])
         for exp in by_topic[topic]:
             tag = " [long]" if exp.long else ""
-            print(f"  {exp.name:<{width}}  {exp.summary}{tag}")
+            line = f"  {exp.name:<{width}}  {exp.summary}{tag}"
+            if len(line) > LIST_WIDTH:  # the summary on its own line, under the name
+                line = f"  {exp.name}\n      {exp.summary}{tag}"
+            print(line)
     print(f"\nParameters: `{PROG} show NAME`")
     print(f"Run:        `{PROG} run NAME key=value ... [--json] [--seed N]`")
     return 0
