@@ -30,6 +30,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.rtrl_cost",
     "engine.experiments.bptt_memory",
     "engine.experiments.stacked",
+    "engine.experiments.teacher_forcing",
 )
 
 # Names and texts longer than this are cut before fuzzy matching (difflib is quadratic).

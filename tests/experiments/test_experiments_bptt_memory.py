@@ -47,3 +47,18 @@ def test_stacked_and_bidirectional_counts():
     assert report.scalar("critical_path_stacked") == 2 * (10 + 4 - 1)
     assert report.scalar("critical_path_bidirectional") == 20
     assert report.scalar("time_ratio_stacked") > 0 and report.scalar("time_single_ms") > 0
+
+
+def test_teacher_forcing_shows_the_exposure_bias_gap():
+    report = registry.run("bptt.teacher_forcing")
+    forced, free = (
+        report.scalar("forced_model_forced_loss"),
+        report.scalar("forced_model_free_loss"),
+    )
+    assert math.isclose(report.scalar("exposure_gap"), free - forced, rel_tol=1e-12)
+    # Run on its own outputs, the teacher-forced model does far worse than on true inputs.
+    assert free > 5 * forced
+    # The output fed back adds the U V path: the free-running Jacobian decays less.
+    assert report.scalar("free_path_norm_at_max_lag") > report.scalar("forced_path_norm_at_max_lag")
+    # Training free running narrows the gap.
+    assert report.scalar("free_model_gap") < report.scalar("exposure_gap")
