@@ -1,7 +1,7 @@
 """Backpropagation through time: full, per-term windowed (truncate=k), chunked, checkpointed,
 randomly truncated, double sum.
 
-Batch layout (GROUND_TRUTH §1.4), rows are batch items, time t = 1..T:
+Batch layout: rows are batch items, time t = 1..T:
 
     G_t = E_t V                      ∂L_t/∂h_t (direct term)
     Δ_T = G_T,  Δ_t = G_t + Ε_{t+1} W          (residual: + Δ_{t+1})

@@ -1,5 +1,5 @@
 """complexity.scaling: measured time and memory of BPTT against T and H, the input-size claim
-of seed 002, and BPTT vs RTRL vs the naive double sum, with fitted log-log slopes."""
+of the lecture notes, and BPTT vs RTRL vs the naive double sum, with fitted log-log slopes."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def stable_fit(x: list[float], seconds: list[float]) -> tuple[Fit, int]:
 
 
 def bptt_flops(T: int, B: int, D: int, H: int, O: int) -> float:  # noqa: E741
-    """GROUND_TRUTH §1.9: ≈ 6·T·B·(H² + HO) + 4·T·B·HD floating-point operations."""
+    """≈ 6·T·B·(H² + HO) + 4·T·B·HD floating-point operations: forward o and a, the
+    backward Ε W, and the weight gradients dW, dV, dU, each 2·rows·in·out."""
     return 6.0 * T * B * (H * H + H * O) + 4.0 * T * B * H * D
 
 
@@ -249,7 +250,7 @@ def scaling(
         )
     )
 
-    # 3. Seed 002 claims O(T·n·m): doubling the input size n = D would double the time.
+    # 3. The lecture notes claim O(T·n·m): doubling the input size n = D would double the time.
     H, D1 = H_max // 2, 16
     d_time = []
     for Dd in (D1, 2 * D1):
@@ -325,7 +326,7 @@ def scaling(
             "least 1 ms: below that numpy's per-call overhead flattens the slope. On a busy "
             "machine other programs add noise the error bar shows.",
             "Memory is the tracemalloc peak during one gradient call (numpy buffers included).",
-            "Seed 002 claims O(T·n·m) with n inputs and m parameters: then doubling D would "
+            "The lecture notes claim O(T·n·m), n inputs and m parameters: then doubling D would "
             "multiply the time by more than 2 (n doubles and m grows). Measured, only the H·D "
             "share of the work grows.",
         ],

@@ -39,7 +39,7 @@ def rtrl_step_flops(H: int) -> float:
 
 
 def bptt_step_flops(H: int) -> float:
-    """GROUND_TRUTH §1.9 per step and sequence: 6·(H² + HO) + 4·HD flops."""
+    """Per step and sequence: 6·(H² + HO) + 4·HD flops (as in complexity.bptt_flops)."""
     return 6.0 * (H * H + H * O) + 4.0 * H * D
 
 
