@@ -127,3 +127,15 @@ def test_output_into_a_closed_pipe_ends_quietly(command):
     )
     assert done.stdout.strip() == "0"
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_every_typed_parameter_refuses_its_default_written_as_a_string(name):
+    exp = registry.get(name)
+    for p in exp.params:
+        if p.kind is str:
+            continue
+        text = str(p.default).lower() if p.kind is bool else str(p.default)
+        with pytest.raises(ParamError, match=f"expected {p.kind.__name__}, got str"):
+            registry.validate(name, {p.name: text})
+        assert registry.parse(name, {p.name: text})[p.name] == p.default
