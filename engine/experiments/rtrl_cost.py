@@ -5,6 +5,7 @@ each keeps (Williams & Zipser 1989 for RTRL)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from engine import bptt, rnn, rtrl
 from engine.experiments.common import inputs, int_param, mse_targets, scalar, seed_param
@@ -74,22 +75,20 @@ def rtrl_cost(
     bptt_h = doublings(H_START, max(bptt_H_max, H_max))  # always includes RTRL's sizes
     meter = Meter(len(rtrl_h) + len(bptt_h), repeats, progress, cancel, "complexity.rtrl_cost")
 
-    rtrl_ms: list[float] = []
-    rtrl_runs: list[float] = []
-    for H in rtrl_h:
+    def rtrl_call(H: int) -> Callable[[], object]:
         p = rnn.init(D, H, O, scheme="orthogonal", scale=0.9, seed=seed)
         xs, ys = inputs(T, 1, D, seed), mse_targets(T, 1, O, seed)
-        run = meter.seconds(f"RTRL, H={H}", lambda p=p, xs=xs, ys=ys: rtrl.gradients(p, xs, ys))
-        rtrl_ms.append(run / T * 1e3)
-        rtrl_runs.append(run)
-    bptt_ms: list[float] = []
-    bptt_runs: list[float] = []
-    for H in bptt_h:
+        return lambda: rtrl.gradients(p, xs, ys)
+
+    def bptt_call(H: int) -> Callable[[], object]:
         p = rnn.init(D, H, O, scheme="orthogonal", scale=0.9, seed=seed)
         xs, ys = inputs(T, BPTT_BATCH, D, seed), mse_targets(T, BPTT_BATCH, O, seed)
-        run = meter.seconds(f"BPTT, H={H}", lambda p=p, xs=xs, ys=ys: bptt.gradients(p, xs, ys))
-        bptt_ms.append(run / (T * BPTT_BATCH) * 1e3)
-        bptt_runs.append(run)
+        return lambda: bptt.gradients(p, xs, ys)
+
+    rtrl_runs = meter.sweep("RTRL, H", rtrl_h, [rtrl_call(H) for H in rtrl_h])
+    bptt_runs = meter.sweep("BPTT, H", bptt_h, [bptt_call(H) for H in bptt_h])
+    rtrl_ms = [run / T * 1e3 for run in rtrl_runs]
+    bptt_ms = [run / (T * BPTT_BATCH) * 1e3 for run in bptt_runs]
     progress(1.0, "done")
 
     fit_rtrl, used_rtrl = stable_fit(rtrl_h, rtrl_runs)
