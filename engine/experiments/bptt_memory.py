@@ -21,7 +21,7 @@ from engine.experiments.common import (
     traced_peak,
 )
 from engine.registry import experiment
-from engine.report import Report, Series, Table
+from engine.report import Cell, Report, Series, Table
 
 TOPIC = "bptt"
 TRUNCATED = ("U", "W", "b", "h0")  # the gradients truncation changes (V and c never)
@@ -64,7 +64,7 @@ def checkpointing(T: int, B: int, H: int, seed: int) -> Report:
     )
     labels = {"full": "full BPTT (all T states)", "sqrt": f"segment S = ⌈√T⌉ = {root}"}
     labels["one"] = "segment S = 1 (every state a boundary)"
-    rows = [
+    rows: list[list[Cell]] = [
         [labels[key], secs * 1e3, peak / 2**20, peak / measured["full"][1]]
         for key, (secs, peak, _) in measured.items()
     ]

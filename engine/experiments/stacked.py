@@ -11,7 +11,7 @@ import numpy as np
 from engine import rnn, stacked
 from engine.experiments.common import inputs, int_param, mse_targets, scalar, seed_param
 from engine.registry import experiment
-from engine.report import Report, Table
+from engine.report import Cell, Report, Table
 
 D = O = 8  # noqa: E741 (input and output sizes, the DESIGN names)
 
@@ -84,7 +84,7 @@ def stacked_bidirectional(L: int, T: int, B: int, H: int, repeats: int, seed: in
         "stacked": f"{L} stacked layers",
         "bidirectional": "bidirectional (2 directions)",
     }
-    rows = [
+    rows: list[list[Cell]] = [
         [
             labels[k],
             flops[k],
