@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ class Fit:
     spread: float
 
 
-def loglog_fit(x: list[float], y: list[float]) -> Fit:
+def loglog_fit(x: Sequence[float], y: Sequence[float]) -> Fit:
     """Least-squares slope of log y against log x, ± 2 standard errors (nan if n < 3)."""
     lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
     n = len(lx)
@@ -49,7 +49,7 @@ def loglog_fit(x: list[float], y: list[float]) -> Fit:
 MIN_STABLE_S = 1e-3  # runs shorter than this are dominated by per-call overhead and timer jitter
 
 
-def stable_fit(x: list[float], seconds: list[float]) -> tuple[Fit, int]:
+def stable_fit(x: Sequence[float], seconds: Sequence[float]) -> tuple[Fit, int]:
     """The log-log fit of time against size over the points that take at least
     MIN_STABLE_S (at least the largest three), and how many points it used."""
     keep = [i for i, s in enumerate(seconds) if s >= MIN_STABLE_S]
@@ -109,7 +109,9 @@ class Meter:
             times.append(time.perf_counter() - start)
         return min(times)
 
-    def sweep(self, label: str, sizes: list[int], calls: list[Callable[[], object]]) -> list[float]:
+    def sweep(
+        self, label: str, sizes: Sequence[int], calls: Sequence[Callable[[], object]]
+    ) -> list[float]:
         """Best wall time per size, the sizes timed in turn `repeats` times after one
         warm-up round: a burst of load from other programs then hits every size alike
         instead of bending the slope."""
