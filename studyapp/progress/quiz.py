@@ -34,6 +34,7 @@ from typing import Any
 from studyapp.deck.grading import Grade, grade
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, prepare
+from studyapp.progress.scheduler import ReviewScheduler
 from studyapp.progress.store import Store
 from studyapp.progress.timeutil import now_utc, utc
 
@@ -234,11 +235,7 @@ def missed_last_time(store: Store, deck: Deck) -> list[Card]:
 
 
 def due_now(store: Store, deck: Deck, now: datetime) -> list[Card]:
-    """The deck's cards already reviewed whose FSRS due time is at or before `now`."""
-    now = utc(now)
-    states = store.schedules(deck.id)
-    return [
-        card
-        for card in deck.cards
-        if (deck.id, card.id) in states and states[(deck.id, card.id)].due <= now
-    ]
+    """Exactly the flashcard queue at `now` (due cards, then new ones within today's limit),
+    so "Due now" counts what Home and flashcard mode count."""
+    by_id = {card.id: card for card in deck.cards}
+    return [by_id[card.id] for card in ReviewScheduler(store, deck).due_cards(now)]

@@ -11,7 +11,8 @@ card id is `fsrs_card_id(deck.id, card.id)`, a stable 63-bit integer from a SHA-
 two ids, never fsrs's time-based default. Fuzzing is off, so a sequence of ratings gives
 exactly the due dates `fsrs.Scheduler(desired_retention=r, enable_fuzzing=False)` gives.
 
-The queue: cards already reviewed whose due time has come (earliest first), then cards
+The queue leaves out suspended and buried cards (`Store.set_suspended`, `Store.bury`):
+cards already reviewed whose due time has come (earliest first), then cards
 never reviewed, in deck order, up to `new_per_day` minus the new cards of this deck already
 introduced today (the day in `zone`; None, the default, is local time). When that is
 empty, learning/relearning cards due within `learn_ahead` (default 20 minutes, Anki's
@@ -115,7 +116,10 @@ class ReviewScheduler:
         due: list[tuple[datetime, int, CardLike]] = []
         new: list[CardLike] = []
         ahead: list[tuple[datetime, int, CardLike]] = []
+        hidden = self.store.hidden_cards(self.deck.id, now)  # suspended or buried
         for position, card in enumerate(self.deck.cards):
+            if card.id in hidden:
+                continue
             state = states.get((self.deck.id, card.id))
             if state is None:
                 new.append(card)
