@@ -118,14 +118,21 @@ class QuizSession:
         shuffle: bool = False,
         shuffle_choices: bool = False,
         seed: int = 0,
+        now: datetime | None = None,
     ) -> None:
         self.decks: tuple[Deck, ...] = (decks,) if isinstance(decks, Deck) else tuple(decks)
         self.store = store
         self.shuffle = shuffle
         self.shuffle_choices = shuffle_choices
         self.seed = seed
+        moment = utc(now) if now is not None else now_utc()  # suspended/buried as of then
+        hidden = {(d.id, c) for d in self.decks for c in store.hidden_cards(d.id, moment)}
         self.items: tuple[QuizItem, ...] = tuple(
-            _items(self.decks, cards, shuffle=shuffle, shuffle_choices=shuffle_choices, seed=seed)
+            item
+            for item in _items(
+                self.decks, cards, shuffle=shuffle, shuffle_choices=shuffle_choices, seed=seed
+            )
+            if (item.deck.id, item.card.id) not in hidden  # suspended or buried cards
         )
         self.index = 0
         self.grades: dict[int, Grade] = {}  # item index -> grade of its answer
