@@ -46,6 +46,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
+READ_ONLY_CAUSE = "cannot be written (read-only file or folder)"
 RENAME_OPTION = "--rename-unreadable"  # the CLI flag that gives `move_aside=True`
 
 
@@ -210,8 +211,8 @@ def _explain(exc: sqlite3.OperationalError, path: Path) -> str:
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return (
-            f"{path} cannot be written (read-only file or folder). Progress is shown but not "
-            "saved; make the folder writable or start studyapp with --data-dir DIR."
+            f"{path} {READ_ONLY_CAUSE}. Progress is shown but not saved; make the folder "
+            "writable or start studyapp with --data-dir DIR."
         )
     return f"{path}: the progress store failed ({exc})."
 
@@ -264,8 +265,17 @@ def _connect(target: str, path: Path, *, wal: bool) -> sqlite3.Connection:
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to an existing store (StoreError if it cannot be read)."""
+    try:
+        return _connect_with(path, "mode=ro")
+    except StoreError:
+        # a WAL store on a read-only file system cannot make its -shm file: nobody can
+        # write there, so reading it as immutable is safe
+        return _connect_with(path, "immutable=1")
+
+
+def _connect_with(path: Path, query: str) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro",
+        f"{path.resolve().as_uri()}?{query}",
         uri=True,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,
@@ -274,13 +284,13 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            raise StoreError(
-                f"{path} needs an upgrade that cannot be written (read-only); make it writable."
-            )
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.OperationalError as exc:
         conn.close()
         raise StoreError(_explain(exc, path)) from exc
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"{path} needs an upgrade that cannot be written: make it writable.")
     return conn
 
 
@@ -332,6 +342,8 @@ class Store:
             return cls(_connect_read_only(path), path, None, reason)
         moved = None
         problem = _problem_with(path)
+        if problem is not None and problem[0].startswith(READ_ONLY_CAUSE):
+            return cls(_connect_read_only(path), path, None, f"{path} {problem[0]}.")
         if problem is not None:
             message, movable = problem
             if not (move_aside and movable):
@@ -402,7 +414,10 @@ class Store:
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise StoreError(_explain(exc, self.path)) from exc
 
     # -- decks and cards -------------------------------------------------------------
 
