@@ -1,6 +1,7 @@
 """Flashcard review with FSRS (the `fsrs` package, v6): due queue, ratings, intervals.
 
     sched = ReviewScheduler(store, deck, desired_retention=0.9, new_per_day=20)
+    sched = ReviewScheduler(store, deck, **settings.scheduler_options())  # learner's settings
     queue = sched.due_cards(now)                 # deck cards to review now, in order
     sched.preview(card, now)                     # {Rating.Again: timedelta(minutes=1), ...}
     format_interval(sched.preview(card, now)[Rating.Good])   # "10m", "3d", "2.1mo" (buttons)
@@ -23,6 +24,7 @@ learn-ahead limit) are shown early instead.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -85,6 +87,8 @@ class ReviewScheduler:
         new_per_day: int = 20,
         learn_ahead: timedelta = timedelta(minutes=20),
         zone: tzinfo | None = None,
+        learning_steps: Sequence[timedelta] = (timedelta(minutes=1), timedelta(minutes=10)),
+        parameters: Sequence[float] | None = None,
     ) -> None:
         if not 0 < desired_retention < 1:
             raise ValueError(f"desired_retention must be in (0, 1), got {desired_retention}")
@@ -97,7 +101,12 @@ class ReviewScheduler:
         self.new_per_day = new_per_day
         self.learn_ahead = learn_ahead
         self.zone = zone  # whose day the new-card limit counts (None: local time)
-        self.fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self.fsrs = fsrs.Scheduler(
+            **({"parameters": tuple(parameters)} if parameters is not None else {}),
+            desired_retention=desired_retention,
+            learning_steps=tuple(learning_steps),
+            enable_fuzzing=False,
+        )
 
     def card_state(self, card: CardLike) -> fsrs.Card:
         """The card's FSRS state: stored, or a fresh card (state Learning, step 0) with the
