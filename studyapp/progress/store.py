@@ -46,6 +46,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
+DISK_FULL_CAUSE = "the disk is full"
 READ_ONLY_CAUSE = "cannot be written (read-only file or folder)"
 RENAME_OPTION = "--rename-unreadable"  # the CLI flag that gives `move_aside=True`
 
@@ -201,8 +202,9 @@ def _explain(exc: sqlite3.OperationalError, path: Path) -> str:
     text = str(exc).lower()
     if "full" in text:
         return (
-            f"{path} could not be saved: the disk is full. Nothing already saved is lost; free "
-            "some disk space, then go on studying (the last rating or answer was not saved)."
+            f"{path} could not be saved: {DISK_FULL_CAUSE}. Nothing already saved is lost; "
+            "free some disk space, then go on studying (the last rating or answer was not "
+            "saved)."
         )
     if "locked" in text or "busy" in text:
         return (
@@ -365,7 +367,9 @@ class Store:
         try:
             return cls(_connect(str(path), path, wal=True), path, moved)
         except StoreError as writable_error:
-            if not path.exists() or "read-only" not in str(writable_error):
+            if not path.exists() or not any(
+                cause in str(writable_error) for cause in (READ_ONLY_CAUSE, DISK_FULL_CAUSE)
+            ):
                 raise
             # a healthy store we may not write: keep studying read-only, say why
             return cls(_connect_read_only(path), path, None, str(writable_error))

@@ -159,3 +159,46 @@ def test_a_healthy_store_on_a_read_only_file_system_opens_read_only(tmp_path):
             with pytest.raises(StoreError, match="read-only"):
                 ReviewScheduler(store, make_deck()).rate(make_deck().cards[1], Rating.Good, T0)
         assert sorted(p.name for p in point.iterdir()) == names
+
+
+@contextlib.contextmanager
+def small_tmpfs(tmp_path: Path, size: str) -> Iterator[Path]:
+    """A size-limited tmpfs (skips where mounting is not allowed)."""
+    point = tmp_path / "small"
+    point.mkdir()
+    command = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)]
+    if subprocess.run(command).returncode:
+        pytest.skip("cannot mount a file system here")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a Linux mount")
+def test_a_really_full_disk_then_stats_names_the_cause(tmp_path, capsys):
+    from studyapp import cli
+
+    deck = make_deck(cards=flashcards(3000))
+    with small_tmpfs(tmp_path, "256k") as point:
+        saved = 0
+        with Store.open(point) as store:
+            sched = ReviewScheduler(store, deck, new_per_day=10_000)
+            with pytest.raises(StoreError, match="the disk is full"):
+                for card in deck.cards:
+                    sched.rate(card, Rating.Good, T0)
+                    saved += 1
+            with pytest.raises(StoreError, match="the disk is full"):
+                sched.rate(deck.cards[saved], Rating.Good, T0)
+        assert saved > 0
+        filler = point / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as out:
+            out.write(b"\0" * 1_000_000)  # whatever room is left, taken too
+        status = cli.main(["--data-dir", str(point), "stats"])
+        err = capsys.readouterr().err
+        assert "rollback" not in err
+        assert status == 0 or "the disk is full" in err
+        filler.unlink()
+        with Store.open(point) as store:  # space freed: everything saved is there
+            assert len(store.reviews()) == saved
+            assert store.integrity_check() == "ok"
