@@ -30,6 +30,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import fsrs
 from fsrs import Rating
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.progress.store import CardLike, DeckLike, Store
 from studyapp.progress.timeutil import day_bounds, utc
@@ -102,7 +103,7 @@ class ReviewScheduler:
         self.learn_ahead = learn_ahead
         self.zone = zone  # whose day the new-card limit counts (None: local time)
         self.fsrs = fsrs.Scheduler(
-            **({"parameters": tuple(parameters)} if parameters is not None else {}),
+            parameters=tuple(parameters) if parameters is not None else DEFAULT_PARAMETERS,
             desired_retention=desired_retention,
             learning_steps=tuple(learning_steps),
             enable_fuzzing=False,
