@@ -22,6 +22,7 @@ from studyapp.deck.grading import AnswerError, Grade
 from studyapp.deck.model import Deck, with_blank
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
+from studyapp.progress.store import StoreError
 from studyapp.ui.messages import Prepared
 from studyapp.ui.widgets.answer_input import Answered, answer_input
 from studyapp.ui.widgets.engine_panel import EnginePanel
@@ -157,6 +158,9 @@ class QuizScreen(Screen):
             grade = self.session.answer(message.response, self.app.now())
         except AnswerError as error:
             self.query_one("#quiz-error", Static).update(str(error))
+            return
+        except StoreError as error:  # disk full, store locked or read-only: say so, go on
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
         self.grade = grade
         await self.show_result(grade)
