@@ -79,3 +79,15 @@ async def test_a_store_that_cannot_save_is_reported_and_the_app_goes_on(make_app
         await settle(app, pilot)
         assert screen.reviewed == 1
         await pilot.press("escape")
+
+
+async def test_a_file_where_the_data_folder_should_be_still_shows_the_decks(make_app, tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.loaded and app.store is None
+        assert "is a file, not a folder" in app.store_error
+        assert "--data-dir" in app.store_error
+        assert [deck.id for deck in app.decks]  # the decks are there all the same
+    assert (tmp_path / "data").read_text() == "not a folder"
