@@ -9,6 +9,7 @@
         session.advance()
     session.score, session.missed              # Score(correct, answered, total), [QuizItem]
     again = session.retry_missed()             # a new session over the missed cards
+    session.take_back()                        # undo the latest answer, back to its card
 
 Responses are what `studyapp.deck.grading.grade` takes, in the card's ORIGINAL indices:
 choice: int index into `card.choices`; multi: frozenset of indices; order: the original step
@@ -138,6 +139,7 @@ class QuizSession:
         self.grades: dict[int, Grade] = {}  # item index -> grade of its answer
         self._showings: dict[int, Showing] = {}
         self._session_id: int | None = None
+        self._answer_ids: dict[int, int] = {}  # item index -> stored answer row id
 
     @property
     def finished(self) -> bool:
@@ -178,7 +180,7 @@ class QuizSession:
         if self._session_id is None:
             deck_ids = tuple(dict.fromkeys(i.deck.id for i in self.items))
             self._session_id = self.store.start_quiz(deck_ids, self.seed, len(self.items), moment)
-        self.store.record_answer(
+        self._answer_ids[self.index] = self.store.record_answer(
             self._session_id,
             item.deck.id,
             item.card.id,
@@ -189,6 +191,18 @@ class QuizSession:
         )
         self.grades[self.index] = result
         return result
+
+    def take_back(self) -> QuizItem | None:
+        """Undo the latest answer of this session: its stored row is removed (one
+        transaction), its grade forgotten, and the session returns to that card. None if
+        nothing is left to take back."""
+        if not self._answer_ids:
+            return None
+        index = max(self._answer_ids, key=self._answer_ids.__getitem__)
+        self.store.undo_answer(self._answer_ids.pop(index))
+        del self.grades[index]
+        self.index = index
+        return self.items[index]
 
     def advance(self) -> None:
         """Move to the next card (an unanswered card counts as skipped)."""

@@ -663,6 +663,11 @@ class Store:
             conn.execute("DELETE FROM reviews WHERE id = ?", (review["id"],))
             return Undone("review", review["id"], review["deck_id"], review["card_id"])
 
+    def undo_answer(self, answer_id: int) -> bool:
+        """Remove one quiz answer (a quiz session taking back its answer); False if absent."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM answers WHERE id = ?", (answer_id,)).rowcount > 0
+
     def _restore_before(self, conn: sqlite3.Connection, review: sqlite3.Row) -> None:
         """Put the card's schedule back to its state before `review` (its latest review)."""
         key = (review["deck_id"], review["card_id"])

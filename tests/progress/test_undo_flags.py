@@ -113,3 +113,24 @@ def test_again_comes_back_after_its_step_not_after_all_new_cards(store):
     # back as soon as its learning step passed: 4 new cards at 15 s each, not 19
     assert now - T0 >= step and len(seen) == step // timedelta(seconds=15)
     assert fsrs.State(store.fsrs_card(deck.id, first.id).state) == fsrs.State.Learning
+
+
+def test_a_quiz_session_takes_back_its_answers_one_by_one(store):
+    deck = make_deck(cards=quiz_cards())
+    session = QuizSession(deck, store, shuffle=False)
+    assert session.take_back() is None
+    session.answer(0, now=T0)  # choice card, wrong
+    session.advance()
+    session.answer(True, now=T0 + MINUTE)  # true/false card
+    session.advance()
+    assert session.score.answered == 2 and session.index == 2
+    item = session.take_back()
+    assert item.card.id == deck.cards[1].id and session.index == 1
+    assert session.current_grade is None and session.score.answered == 1
+    assert [a.card_id for a in store.answers()] == [deck.cards[0].id]
+    session.answer(False, now=T0 + 2 * MINUTE)  # answered again, differently
+    assert [a.response for a in store.answers()] == [0, False]
+    assert session.take_back().card.id == deck.cards[1].id
+    assert session.take_back().card.id == deck.cards[0].id
+    assert store.answers() == [] and session.take_back() is None
+    assert session.missed == []
