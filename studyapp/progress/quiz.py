@@ -255,8 +255,10 @@ def missed_last_time(store: Store, deck: Deck) -> list[Card]:
     return [card for card in deck.cards if latest.get(card.id) is False]
 
 
-def due_now(store: Store, deck: Deck, now: datetime) -> list[Card]:
+def due_now(store: Store, deck: Deck, now: datetime, **scheduler_options: Any) -> list[Card]:
     """Exactly the flashcard queue at `now` (due cards, then new ones within today's limit),
-    so "Due now" counts what Home and flashcard mode count."""
+    so "Due now" counts what Home and flashcard mode count; pass the same options as they
+    do (`Settings.scheduler_options()`)."""
     by_id = {card.id: card for card in deck.cards}
-    return [by_id[card.id] for card in ReviewScheduler(store, deck).due_cards(now)]
+    queue = ReviewScheduler(store, deck, **scheduler_options).due_cards(now)
+    return [by_id[card.id] for card in queue]

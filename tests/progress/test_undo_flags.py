@@ -84,6 +84,7 @@ def test_suspend_and_bury_hide_cards_from_queue_and_quiz(store):
     assert sched.counts(evening).new == 2
     assert sorted(i.card.id for i in QuizSession(deck, store, now=evening).items) == ["c0", "c3"]
     assert [c.id for c in due_now(store, deck, evening)] == ["c0", "c3"]
+    assert [c.id for c in due_now(store, deck, evening, new_per_day=1)] == ["c0"]
     assert [c.id for c in sched.due_cards(tomorrow)] == ["c0", "c2", "c3"]
     assert sorted(i.card.id for i in QuizSession(deck, store, now=tomorrow).items) == [
         "c0",
