@@ -17,10 +17,11 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
+from studyapp.deck.cards import NumericCard
 from studyapp.deck.grading import numbers_match
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
-from studyapp.deck.model import Card, NumericCard
+from studyapp.deck.model import Card
 from studyapp.deck.placeholders import missing_scalars
 from studyapp.deck.showing import after_answer_fields, draw
 
@@ -103,7 +104,7 @@ class _EngineCheck:
             if not any((i.line, i.col, i.severity) == (line, col, severity) for i in issues):
                 issues.append(Issue(inspection.path, line, col, severity, message))  # first draw
 
-        seeds = range(self.draws) if isinstance(card, NumericCard) and card.random else [None]
+        seeds = range(self.draws) if card.random_params() else [None]
         for seed in seeds:
             values = draw(card, seed) if seed is not None else {}
             params = {**dict(link.params), **values}

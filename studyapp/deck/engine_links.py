@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import registry
+from studyapp.deck.cards import CardType
 from studyapp.deck.fields import (
     FieldReader,
     Limits,
@@ -32,7 +33,11 @@ class EngineLinkReader(FieldReader):
         super().__init__(index, path, limits)
         self.valid_params: set[tuple[Any, ...]] = set()  # (experiment, key, type, value) seen ok
 
-    def engine(self, table: Mapping[str, Any], where: Where, kind: str | None) -> EngineLink | None:
+    def engine(
+        self, table: Mapping[str, Any], where: Where, kind: CardType | None
+    ) -> EngineLink | None:
+        """The card's [card.engine] link (None if absent or unreadable); `kind` is the
+        card's type when known (only some types take `engine.answer`)."""
         if "engine" not in table:
             return None
         value = table["engine"]
@@ -50,11 +55,11 @@ class EngineLinkReader(FieldReader):
             )
             params = {}
         answer = self.text(value, "answer", at, required=False, example="scalar_name")
-        if answer is not None and kind is not None and kind != "numeric":
+        if answer is not None and kind is not None and not kind.engine_answer:
             self.error(
                 (*at, "answer"),
                 f"engine.answer names the scalar answer of numeric cards; "
-                f"remove it from this {kind} card",
+                f"remove it from this {kind.name} card",
             )
         if name is None:
             return None

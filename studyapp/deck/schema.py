@@ -3,17 +3,18 @@
 `validate(data, index, path, limits)` checks every table and card, collects every
 issue (one bad card never hides the rest) and returns the Deck only when there is
 no error. The readers it builds on: `fields` (typed values), `engine_links` (the
-experiment and its bounds) and `card_types` (each type's own keys and answer).
+experiment and its bounds) and `cards` (each type's own keys, reader and answer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from studyapp.deck import placeholders
-from studyapp.deck.card_types import TYPE_KEYS, CardTypeReader
+from studyapp.deck.cards import CARD_TYPES
+from studyapp.deck.engine_links import EngineLinkReader
 from studyapp.deck.fields import Limits, Where, did_you_mean, short
 from studyapp.deck.issues import Issue
 from studyapp.deck.locate import SourceIndex
@@ -24,7 +25,7 @@ DECK_KEYS = ("id", "title", "description", "topic", "version", "authors", "tags"
 COMMON_KEYS = ("id", "type", "prompt", "explanation", "hint", "tags", "engine", "feedback")
 
 
-class DeckReader(CardTypeReader):
+class DeckReader(EngineLinkReader):
     """Turns one parsed file into a Deck: the [deck] table and every [[card]]."""
 
     def __init__(self, index: SourceIndex, path: Path, limits: Limits):
@@ -126,11 +127,11 @@ class DeckReader(CardTypeReader):
             else:
                 first_line[card_id] = line
         kind = self.text(table, "type", where, required=True, example="choice")
-        if kind is not None and kind not in TYPE_KEYS:
+        if kind is not None and kind not in CARD_TYPES:
             self.error(
                 (*where, "type"),
-                f"unknown card type {short(kind)}{did_you_mean(kind, tuple(TYPE_KEYS))}; "
-                f"use one of {', '.join(TYPE_KEYS)}",
+                f"unknown card type {short(kind)}{did_you_mean(kind, tuple(CARD_TYPES))}; "
+                f"use one of {', '.join(CARD_TYPES)}",
             )
             kind = None
         if kind is not None:
@@ -143,7 +144,7 @@ class DeckReader(CardTypeReader):
             ),
             "hint": self.text(table, "hint", where, required=False),
             "tags": self.string_list(table, "tags", where, required=False, distinct=True) or (),
-            "engine": self.engine(table, where, kind),
+            "engine": self.engine(table, where, None if kind is None else CARD_TYPES[kind]),
             "line": line,
         }
         if "tags" not in table:
@@ -156,10 +157,7 @@ class DeckReader(CardTypeReader):
         self.placeholder_fields(table, where, kind)
         if kind is None:
             return None
-        build: Callable[[dict[str, Any], Where, dict[str, Any]], Card | None] = getattr(
-            self, f"card_{kind}"
-        )
-        card = build(table, where, common)
+        card = CARD_TYPES[kind].read(self, table, where, common)
         if card is None or self.error_count() > errors_before:
             return None
         return card
@@ -169,8 +167,8 @@ class DeckReader(CardTypeReader):
         shown after answering, and only in a card with an engine link to fill it."""
         before = [(key, table.get(key)) for key in ("prompt", "hint")]
         after = [(("explanation",), table.get("explanation"))]
-        if kind == "flashcard":
-            after.append((("back",), table.get("back")))
+        if kind is not None:
+            after.extend(((name,), table.get(name)) for name in CARD_TYPES[kind].after_answer)
         entries = table.get("feedback")
         if isinstance(entries, list):
             after.extend(
@@ -212,12 +210,12 @@ class DeckReader(CardTypeReader):
         return [(item, line, col) for item, (line, col) in zip(found, positions, strict=True)]
 
     def card_keys(self, table: Mapping[str, Any], where: Where, kind: str) -> None:
-        allowed = COMMON_KEYS + TYPE_KEYS[kind]
+        allowed = COMMON_KEYS + CARD_TYPES[kind].keys
         for key in table:
             if key in allowed:
                 continue
-            owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
-            every_key = sorted({k for keys in TYPE_KEYS.values() for k in keys} - set(allowed))
+            owners = [name for name, other in CARD_TYPES.items() if key in other.keys]
+            every_key = sorted({k for t in CARD_TYPES.values() for k in t.keys} - set(allowed))
             if owners:
                 hint = f"; it belongs to {'/'.join(owners)} cards"
             elif near := did_you_mean(key, allowed):
