@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from studyapp.deck import DeckError, grade_response, load_deck
+from studyapp.deck import DeckError, fields, grade_response, load_deck
 from studyapp.deck.cards import CARD_TYPES, CardType, Verdict, card_type
 from studyapp.deck.cards.base import Reader, require
 from studyapp.deck.fields import Where
@@ -48,7 +48,7 @@ class EchoCard(Card):
 
 
 def read_echo(r: Reader, table: Mapping[str, Any], where: Where, common: dict) -> Card | None:
-    word = r.text(table, "word", where, required=True, example="hidden")
+    word = fields.text(r, table, "word", where, required=True, example="hidden")
     return None if word is None else EchoCard(word=word, **common)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from studyapp.deck import fields
+from studyapp.deck.collector import IssueCollector
 from studyapp.deck.errors import AnswerError
 from studyapp.deck.fields import Where, did_you_mean, is_number, short, type_name
 from studyapp.deck.model import Card, Feedback
@@ -19,9 +21,9 @@ from studyapp.deck.model import Card, Feedback
 ResponseKind = Literal["choice", "multi", "order", "text", "self"]
 FEEDBACK_KEYS = ("answer", "text")
 
-# The deck reader a card type's `read` is given: typed field readers (text, string_list,
-# boolean, number, integer, random, ...) and the issue sink (error, warn).
-Reader = Any
+# What a card type's `read` is given: the file's issue collector, for the typed reader
+# functions of `studyapp.deck.fields` and `engine_links` and its own errors and warnings.
+Reader = IssueCollector
 CardReader = Callable[[Reader, Mapping[str, Any], Where, dict[str, Any]], "Card | None"]
 
 
@@ -99,8 +101,8 @@ def read_feedback(
         if not isinstance(entry, dict):
             r.error(at, 'each feedback must be a table with answer = ... and text = "..."')
             continue
-        r.unknown_keys(entry, at, FEEDBACK_KEYS, "[[card.feedback]]")
-        text = r.text(entry, "text", at, required=True, example="Why this is wrong.")
+        fields.unknown_keys(r, entry, at, FEEDBACK_KEYS, "[[card.feedback]]")
+        text = fields.text(r, entry, "text", at, required=True, example="Why this is wrong.")
         if "answer" not in entry:
             r.error(at, "missing 'answer': the wrong answer this feedback is for")
             continue

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from studyapp.deck import bigo
+from studyapp.deck import bigo, fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, read_feedback, require
 from studyapp.deck.errors import AnswerError
 from studyapp.deck.fields import Where, short, type_name
@@ -37,7 +37,7 @@ def bigo_text(r: Reader, text: str, variables: tuple[str, ...], where: Where) ->
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    variables = r.string_list(
+    variables = fields.string_list(r,
         table, "variables", where, required=True, min_items=1, distinct=True,
         example='["T", "H"]',
     )  # fmt: skip
@@ -51,7 +51,7 @@ def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, An
                 )
                 variables = None
                 break
-    answer = r.text(table, "answer", where, required=True, example="O(T*H^2)")
+    answer = fields.text(r, table, "answer", where, required=True, example="O(T*H^2)")
     if answer is not None and variables is not None:
         answer = bigo_text(r, answer, variables, (*where, "answer"))
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import (
     CardType,
     Reader,
@@ -31,8 +32,10 @@ class ChoiceCard(Card):
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    choices = r.string_list(table, "choices", where, required=True, min_items=2, distinct=True)
-    answer = r.text(table, "answer", where, required=True, example="the right choice")
+    choices = fields.string_list(
+        r, table, "choices", where, required=True, min_items=2, distinct=True
+    )
+    answer = fields.text(r, table, "answer", where, required=True, example="the right choice")
     if answer is not None and not choice_in(r, choices, answer, (*where, "answer")):
         answer = None
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import (
     CardType,
     Reader,
@@ -40,17 +41,17 @@ def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, An
             f"a cloze prompt must contain the gap {GAP} exactly once (found {found}); "
             f'write e.g. prompt = "BPTT stores every {GAP} state."',
         )
-    answers = r.string_list(
+    answers = fields.string_list(r,
         table, "answers", where, required=True, min_items=1, distinct=True,
         example='["hidden", "h_t"]',
     )  # fmt: skip
-    case_sensitive = r.boolean(table, "case_sensitive", where, required=False)
+    case_sensitive = fields.boolean(r, table, "case_sensitive", where, required=False)
 
     def check(value: Any, at: Where) -> bool:
         if not isinstance(value, str):
             r.error(at, f"feedback answer must be text, not {type_name(value)}")
             return False
-        return r.checked_string(value, at, "feedback answer") is not None
+        return fields.checked_string(r, value, at, "feedback answer") is not None
 
     feedback = read_feedback(r, table, where, check)
     if answers is None:

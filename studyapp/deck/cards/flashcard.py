@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, no_feedback, require
 from studyapp.deck.fields import Where
 from studyapp.deck.model import Card
@@ -21,7 +22,7 @@ class FlashcardCard(Card):
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    back = r.text(table, "back", where, required=True, example="The answer.")
+    back = fields.text(r, table, "back", where, required=True, example="The answer.")
     no_feedback(r, table, where, "flashcard")
     if back is None:
         return None

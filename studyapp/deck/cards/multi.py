@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import (
     CardType,
     Reader,
@@ -31,9 +32,11 @@ class MultiCard(Card):
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    choices = r.string_list(table, "choices", where, required=True, min_items=2, distinct=True)
-    answers = r.string_list(
-        table, "answers", where, required=True, distinct=True, example='["a right choice"]'
+    choices = fields.string_list(
+        r, table, "choices", where, required=True, min_items=2, distinct=True
+    )
+    answers = fields.string_list(
+        r, table, "answers", where, required=True, distinct=True, example='["a right choice"]'
     )
     if answers is not None and not answers:
         r.error(

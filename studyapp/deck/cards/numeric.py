@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import engine_links, fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, read_feedback, require
 from studyapp.deck.fields import Where, is_number, short
 from studyapp.deck.model import ENGINE_PLACEHOLDER, Card, EngineLink, RandomParam, format_number
@@ -65,11 +66,11 @@ def numbers_match(card: NumericCard, value: float, expected: float) -> bool:
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    answer = r.number(table, "answer", where)
-    rtol = r.number(table, "rtol", where, minimum=0)
-    atol = r.number(table, "atol", where, minimum=0)
-    sigfigs = r.integer(table, "sigfigs", where, low=1, high=MAX_SIGFIGS)
-    unit = r.text(table, "unit", where, required=False, allow_empty=True) or ""
+    answer = fields.number(r, table, "answer", where)
+    rtol = fields.number(r, table, "rtol", where, minimum=0)
+    atol = fields.number(r, table, "atol", where, minimum=0)
+    sigfigs = fields.integer(r, table, "sigfigs", where, low=1, high=MAX_SIGFIGS)
+    unit = fields.text(r, table, "unit", where, required=False, allow_empty=True) or ""
     link: EngineLink | None = common["engine"]
     engine_answer = link.answer if link is not None else None
     if sigfigs is not None and ("rtol" in table or "atol" in table):
@@ -87,7 +88,7 @@ def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, An
             (*where, "engine"),
             'a numeric card needs answer = <number> or engine.answer = "<Report scalar>"',
         )
-    random = r.random(table, where, link)
+    random = engine_links.random_params(r, table, where, link)
     if random and "answer" in table:
         r.error(
             (*where, "answer"),

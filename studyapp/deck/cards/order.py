@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, no_feedback, text_list
 from studyapp.deck.errors import AnswerError
 from studyapp.deck.fields import Where
@@ -22,7 +23,7 @@ class OrderCard(Card):
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    steps = r.string_list(
+    steps = fields.string_list(r,
         table, "steps", where, required=True, min_items=2, distinct=True,
         example='["first step", "second step"]',
     )  # fmt: skip

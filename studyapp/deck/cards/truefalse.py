@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from studyapp.deck import fields
 from studyapp.deck.cards.base import (
     CardType,
     Reader,
@@ -28,7 +29,7 @@ class TrueFalseCard(Card):
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
-    answer = r.boolean(table, "answer", where, required=True)
+    answer = fields.boolean(r, table, "answer", where, required=True)
 
     def check(value: Any, at: Where) -> bool:
         if not isinstance(value, bool):
