@@ -64,7 +64,9 @@ class CardType:
     `shuffled` names the tuple field shown in a shuffled order (`always_shuffled` when
     the order itself is the question); `after_answer` names the extra text fields shown
     only after answering; `placeholder` is the hint in a typed-answer box;
-    `engine_answer` whether `engine.answer` may name the card's answer scalar."""
+    `engine_answer` whether `engine.answer` may name the card's answer scalar;
+    `fixed_choices` the (label, response) options of a choice type whose options are
+    not a field of the card (true/false)."""
 
     name: str
     model: type[Card]
@@ -78,6 +80,7 @@ class CardType:
     after_answer: tuple[str, ...] = ()
     placeholder: str = "your answer"
     engine_answer: bool = False
+    fixed_choices: tuple[tuple[str, Any], ...] = ()
 
 
 # ---- shared reader helpers (the reader reports every problem at file:line)
