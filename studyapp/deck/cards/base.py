@@ -66,7 +66,8 @@ class CardType:
     only after answering; `placeholder` is the hint in a typed-answer box;
     `engine_answer` whether `engine.answer` may name the card's answer scalar;
     `fixed_choices` the (label, response) options of a choice type whose options are
-    not a field of the card (true/false)."""
+    not a field of the card (true/false); `check_engine_value(card, value, drawn,
+    report)` lets `studyapp check` compare the card with its engine answer `value`."""
 
     name: str
     model: type[Card]
@@ -81,6 +82,7 @@ class CardType:
     placeholder: str = "your answer"
     engine_answer: bool = False
     fixed_choices: tuple[tuple[str, Any], ...] = ()
+    check_engine_value: Callable[[Any, float, str, Any], None] | None = None
 
 
 # ---- shared reader helpers (the reader reports every problem at file:line)
