@@ -6,7 +6,6 @@ None after reporting why it is unusable and what to write instead.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -15,6 +14,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from engine.suggest import close_matches
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.locate import SourceIndex
 
@@ -71,7 +71,7 @@ def is_scalar(value: Any) -> bool:
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
     """A "; did you mean ...?" suffix naming the options close to `word`, or ""."""
-    near = difflib.get_close_matches(word, list(options), n=2, cutoff=0.6)
+    near = close_matches(word, options, n=2, cutoff=0.6)
     return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
 
 
