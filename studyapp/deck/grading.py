@@ -29,7 +29,7 @@ from studyapp.deck.model import (
     TrueFalseCard,
     format_number,
 )
-from studyapp.deck.numbers import evaluate
+from studyapp.deck.numbers import Precision, evaluate
 
 __all__ = ["AnswerError", "Grade", "grade", "numbers_match", "within_tolerance"]
 
@@ -50,16 +50,10 @@ def within_tolerance(value: float, expected: float, rtol: float, atol: float) ->
     return abs(value - expected) <= atol + rtol * abs(expected)
 
 
-def _rounded(value: float, sigfigs: int) -> str:
-    return f"{value:.{sigfigs - 1}e}"
-
-
 def numbers_match(card: NumericCard, value: float, expected: float) -> bool:
-    """The card's rule: equal when both are rounded to `sigfigs` significant digits,
-    else within rtol/atol of `expected`."""
-    if card.sigfigs is not None:
-        return _rounded(value, card.sigfigs) == _rounded(expected, card.sigfigs)
-    return within_tolerance(value, expected, card.rtol, card.atol)
+    """The card's rule: within half a unit of `expected`'s last demanded significant
+    digit when the card gives `sigfigs`, else within rtol/atol of `expected`."""
+    return Precision(card.sigfigs, card.rtol, card.atol).matches(value, expected)
 
 
 def normalise_text(text: str, case_sensitive: bool) -> str:
@@ -127,13 +121,6 @@ def _grade_truefalse(card: TrueFalseCard, response: Any) -> Grade:
     return Grade(correct, card.answer_text(), feedback, "right" if correct else "wrong")
 
 
-def _strip_unit(text: str, unit: str) -> str:
-    stripped = text.strip()
-    if unit and stripped.endswith(unit):
-        return stripped[: -len(unit)]
-    return stripped
-
-
 def _grade_numeric(card: NumericCard, response: Any, expected: float | None) -> Grade:
     _require(response, str, "the typed number")
     target = card.answer if expected is None else expected
@@ -141,7 +128,7 @@ def _grade_numeric(card: NumericCard, response: Any, expected: float | None) -> 
         raise ValueError(
             f"card {card.id!r} takes its answer from the engine: pass expected= (see prepare())"
         )
-    value = evaluate(_strip_unit(response, card.unit))
+    value = evaluate(response, unit=card.unit)
     correct = numbers_match(card, value, target)
     feedback = None
     if not correct:
