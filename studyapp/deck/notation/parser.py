@@ -24,7 +24,8 @@ from studyapp.deck.notation.tree import Call, Node, Num, Op, Rel, Sym
 
 MAX_DEPTH = 60
 BUILTINS = (
-    "diag", "min", "max", "abs", "clip", "norm", "sqrt", "exp", "log", "tanh", "transpose", "σ_{max}",
+    "diag", "min", "max", "abs", "clip", "norm", "sqrt", "exp", "log", "tanh",
+    "transpose", "σ_{max}",
 )  # fmt: skip
 RELATIONS = ("<=", "<", ">=", ">", "=")
 _WORD_RELATIONS = {("is", "at", "most"): "<=", ("is", "at", "least"): ">="}
@@ -186,10 +187,11 @@ class _Parser:
             index = self.try_index_in_parentheses()
             if index is not None:
                 name = f"{name}_{{{index}}}"
-        if self.at("'") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
-            if name + "'" in self.functions:
-                self.take()
-                name += "'"
+        following = self.peek(1)
+        called = following is not None and following.text == "("
+        if self.at("'") and called and name + "'" in self.functions:
+            self.take()
+            name += "'"
         if self.at("(") and (name in self.functions or name in BUILTINS):
             self.take("(")
             args = [self.sum()]

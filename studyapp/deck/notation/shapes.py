@@ -66,7 +66,7 @@ def _op_shape(node: Op, shapes: list[Shape]) -> Shape:
             return a
         raise ShapeError(f"cannot multiply {_named(left, a)} by {_named(right, b)}")
     if kind == "hadamard":
-        if a == SCALAR or b == SCALAR or a == b:
+        if SCALAR in (a, b) or a == b:
             return b if a == SCALAR else a
         raise ShapeError(f"⊙ needs equal shapes: {_named(left, a)} and {_named(right, b)}")
     if kind == "div":
