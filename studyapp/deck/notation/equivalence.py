@@ -78,13 +78,16 @@ def _relations(answer: Node, reference: Node, symbols: Symbols, seed: int) -> Ve
     if answer.left is None or reference.left is None:
         right = answer.left is None and reference.left is None and answer.op == reference.op
         return Verdict(right, f"the relation is {reference.op}")
-    pairs = [(answer.op, answer.left, answer.right)]
-    pairs.append((_FLIPPED[answer.op], answer.right, answer.left))
-    for op, left, right in pairs:
-        if op == reference.op and left is not None and right is not None:
-            same_left = equivalent(left, reference.left, symbols, seed).right
-            if same_left and equivalent(right, reference.right, symbols, seed).right:  # type: ignore[arg-type]
-                return Verdict(True, f"the relation is {reference.op}")
+    pairs = [
+        (answer.op, answer.left, answer.right),
+        (_FLIPPED[answer.op], answer.right, answer.left),
+    ]
+    for op, lhs, rhs in pairs:
+        if op != reference.op or lhs is None or rhs is None or reference.right is None:
+            continue
+        same_left = equivalent(lhs, reference.left, symbols, seed).right
+        if same_left and equivalent(rhs, reference.right, symbols, seed).right:
+            return Verdict(True, f"the relation is {reference.op}")
     return Verdict(False, "not the same relation")
 
 

@@ -84,9 +84,10 @@ def _op(node: Op, args: list[Value]) -> Value:
     if kind in ("matmul", "times"):
         if np.ndim(a) == 0 or np.ndim(b) == 0:
             return a * b
-        if a.shape[1] == b.shape[0]:
-            return _scalar_if_1x1(a @ b)
-        return a * b
+        left, right = np.asarray(a), np.asarray(b)
+        if left.shape[1] == right.shape[0]:
+            return _scalar_if_1x1(left @ right)
+        return left * right
     if kind == "hadamard":
         return a * b
     if kind == "div":

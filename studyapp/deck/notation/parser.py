@@ -28,7 +28,10 @@ BUILTINS = (
     "transpose", "σ_{max}",
 )  # fmt: skip
 RELATIONS = ("<=", "<", ">=", ">", "=")
-_WORD_RELATIONS = {("is", "at", "most"): "<=", ("is", "at", "least"): ">="}
+_WORD_RELATIONS: dict[tuple[str, ...], str] = {
+    ("is", "at", "most"): "<=",
+    ("is", "at", "least"): ">=",
+}
 
 
 def relation_only(text: str) -> str | None:
