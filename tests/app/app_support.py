@@ -18,6 +18,7 @@ DECAY = "apptest.decay"
 SLOW = "apptest.slow"
 EXPERIMENTS = (DECAY, SLOW)
 TERMINAL = (80, 24)
+LARGE = (120, 40)
 THEME = "textual-dark"
 
 calls: Counter[str] = Counter()  # experiment name -> times run (and "apptest.slow:cancelled")

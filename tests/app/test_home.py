@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.widgets.count_bars import CountBars
 from studyapp.ui.widgets.norm_plot import NormPlot
 
 
@@ -63,11 +64,15 @@ async def test_stats_on_a_fresh_store_say_so_instead_of_drawing_empty_plots(make
         await pilot.pause()
         screen = app.screen
         assert type(screen).__name__ == "StatsScreen"
-        assert not screen.query(NormPlot)
+        assert not screen.query(NormPlot) and not screen.query(CountBars)
         notes = [str(widget.render()) for widget in screen.query(".stats-empty")]
         assert notes[0].startswith("No quiz answers yet")
-        assert notes[1] == "No reviews or quiz answers in the last 30 days."
-        assert notes[2].startswith("No reviewed card falls due")
+        assert notes[1] == "No flashcard review in the last 30 days."
+        assert notes[2] == "No quiz answer in the last 30 days."
+        assert notes[3].startswith("No reviewed card falls due")
+        summary = str(screen.query_one("#stats-summary", Static).render())
+        assert "True retention: — all time" in summary
+        assert "not rated Again" in summary  # the "—" is explained where it stands
 
 
 async def test_no_deck_says_where_decks_go_and_dims_quiz_and_flashcards(make_app, tmp_path):
