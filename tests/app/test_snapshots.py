@@ -23,6 +23,10 @@ def test_home(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=settle)
 
 
+def test_home_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=settle)
+
+
 def test_help(snap_compare, make_app):
     async def run_before(pilot):
         await settle(pilot)
