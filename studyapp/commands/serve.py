@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     Server(
-        session_command(str(data), args.theme or args.settings.theme), host=args.host, port=args.port, title="studyapp"
+        session_command(str(data), args.theme or args.settings.theme),
+        host=args.host,
+        port=args.port,
+        title="studyapp",
     ).serve()
     return 0
