@@ -86,11 +86,12 @@ class StudyApp(App):
         configure_threads: bool = False,
         rename_unreadable: bool = False,
         settings_path: Path | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.settings_path = None if settings_path is None else Path(settings_path)
         loaded = (
-            LoadedSettings(Settings())
+            LoadedSettings(settings or Settings())
             if self.settings_path is None
             else load_settings(self.settings_path)
         )
@@ -137,6 +138,9 @@ class StudyApp(App):
     def scheduler_options(self) -> dict[str, Any]:
         """The learner's scheduling settings as `ReviewScheduler` keyword arguments."""
         return self.settings.scheduler_options()
+
+    def theme_names(self) -> list[str]:
+        return sorted(self.available_themes)
 
     def apply_settings(self, settings: Settings) -> None:
         """Use `settings` from now on and save them to the settings file (atomically;
@@ -315,13 +319,15 @@ def create_app(
     configure_threads: bool = False,
     rename_unreadable: bool = False,
     settings_path: Path | None = None,
+    settings: Settings | None = None,
 ) -> StudyApp:
     """The app over `deck_paths` (files or folders) with progress kept in `data_dir`;
     `configure_threads` sets the engine's BLAS threads (`engine.threads.configure()`);
     `rename_unreadable` lets a file at the store's path that is not a studyapp store be
     renamed aside (the learner's consent) instead of leaving progress unsaved;
     `settings_path` is the settings file read at start and written by the settings screen
-    (None: defaults, kept for this run only); `theme` overrides the settings' theme."""
+    (None: `settings` or the defaults, changes kept for this run only); `theme` overrides
+    the settings' theme."""
     return StudyApp(
         data_dir=data_dir,
         deck_paths=deck_paths,
@@ -331,4 +337,5 @@ def create_app(
         configure_threads=configure_threads,
         rename_unreadable=rename_unreadable,
         settings_path=settings_path,
+        settings=settings,
     )

@@ -22,7 +22,7 @@ from studyapp.progress.scheduler import format_interval
 from studyapp.progress.store import Store
 from studyapp.progress.timeutil import day_bounds, utc
 
-PROMPT_WIDTH = 48
+PROMPT_WIDTH = 36
 STATE_NAMES = {
     fsrs.State.Learning: "learning",
     fsrs.State.Review: "review",

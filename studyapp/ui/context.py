@@ -45,6 +45,10 @@ class StudyContext(Protocol):
         """The learner's scheduling settings as `ReviewScheduler` keyword arguments."""
         ...
 
+    def theme_names(self) -> list[str]:
+        """The themes the learner can choose, sorted."""
+        ...
+
     def apply_settings(self, settings: Settings) -> None:
         """Use and save `settings` (OSError if the settings file cannot be written)."""
         ...

@@ -60,7 +60,7 @@ def test_theme_option_is_validated_against_the_available_themes(capsys):
     parser = build_parser()
     assert parser.parse_args(["--theme", "nord", "open", "deck.toml"]).theme == "nord"
     assert parser.parse_args(["open", "--theme", "gruvbox", "deck.toml"]).theme == "gruvbox"
-    assert parser.parse_args([]).theme == "textual-dark"
+    assert parser.parse_args([]).theme is None  # no --theme: the settings' theme is used
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args(["--theme", "no-such-theme"])
     assert exit_info.value.code == 2
@@ -146,3 +146,16 @@ def test_help_says_where_the_learners_own_decks_go(capsys, monkeypatch):
     out = " ".join(capsys.readouterr().out.split())
     assert "Without a COMMAND, studyapp opens the app" in out
     assert "(now /srv/studydata/decks)" in out
+
+
+def test_the_settings_theme_is_used_unless_theme_is_given(monkeypatch, tmp_path):
+    from studyapp.cli import main
+    from studyapp.ui.app import StudyApp
+
+    config = tmp_path / "settings.toml"
+    config.write_text('theme = "nord"\n', encoding="utf-8")
+    seen: list[str] = []
+    monkeypatch.setattr(StudyApp, "run", lambda self: seen.append(self.initial_theme))
+    main(["--data-dir", str(tmp_path), "--config", str(config)])
+    main(["--data-dir", str(tmp_path), "--config", str(config), "--theme", "gruvbox"])
+    assert seen == ["nord", "gruvbox"]

@@ -124,3 +124,33 @@ def test_stats_after_a_review(snap_compare, make_app):
 def test_stats_after_a_review_large(snap_compare, make_app):
     run_before = review_one_card_then_open_stats()
     assert snap_compare(make_app(), terminal_size=LARGE, run_before=run_before)
+
+
+async def open_browser_table(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    await pilot.press("down")  # from the search box to the table
+    await settle(pilot)
+
+
+def test_browser(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=open_browser_table)
+
+
+def test_browser_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=open_browser_table)
+
+
+async def open_settings(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("o")
+    await settle(pilot)
+
+
+def test_settings(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=open_settings)
+
+
+def test_settings_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=open_settings)

@@ -72,8 +72,8 @@ class BrowserScreen(Screen):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("enter", "preview", "Preview"),
         Binding("e", "experiment", "Experiment"),
-        Binding("s", "suspend", "Suspend/unsuspend"),
-        Binding("minus", "bury", "Bury/unbury", key_display="-"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("minus", "bury", "Bury", key_display="-"),
         Binding("o", "sort", "Sort"),
     ]
 
@@ -101,9 +101,10 @@ class BrowserScreen(Screen):
         self.query_one("#browser-search", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Row actions are listed while the table has the focus (keys type in the box)."""
+        """Row actions work while the table has the focus (in the search box, keys type):
+        listed dimmed otherwise."""
         if action in ("preview", "experiment", "suspend", "bury", "sort"):
-            return self.focused is self.query_one("#browser-table")
+            return True if self.focused is self.query_one("#browser-table") else None
         return True
 
     def on_descendant_focus(self) -> None:
@@ -131,10 +132,7 @@ class BrowserScreen(Screen):
         order = "descending" if self.reverse else "ascending"
         title = dict(COLUMNS)[self.sort_column]
         self.query_one("#browser-status", Static).update(
-            plain(
-                f"{len(self.shown)} of {len(self.rows)} cards · sorted by {title} ({order})"
-                " · enter/↓: to the table · /: search"
-            )
+            plain(f"{len(self.shown)} of {len(self.rows)} cards · by {title}, {order} · ↓ table")
         )
 
     def current(self) -> BrowserRow | None:
