@@ -5,6 +5,7 @@ file at start (file:line, the default used) are listed at the top."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -65,6 +66,11 @@ def field_problem(input_id: str, text: str) -> str | None:
     if attribute == "desired_retention" and isinstance(value, int):
         value = float(value)
     return check_setting(attribute, value)
+
+
+def is_valid(input_id: str, text: str) -> bool:
+    """Whether `text` typed in `input_id` is a valid setting (the Input's validator)."""
+    return field_problem(input_id, text) is None
 
 
 class SettingsScreen(Screen):
@@ -131,7 +137,7 @@ class SettingsScreen(Screen):
                 yield Input(
                     show(getattr(settings, attribute)),
                     id=input_id,
-                    validators=[Function(lambda text, i=input_id: field_problem(i, text) is None)],
+                    validators=[Function(partial(is_valid, input_id))],
                     valid_empty=False,
                     compact=True,
                 )
