@@ -73,7 +73,8 @@ async def test_stats_on_a_fresh_store_say_so_instead_of_drawing_empty_plots(make
         assert notes[3].startswith("No reviewed card falls due")
         summary = str(screen.query_one("#stats-summary", Static).render())
         assert "True retention: — all time" in summary
-        assert "not rated Again" in summary  # the "—" is explained where it stands
+        note = str(screen.query_one("#stats-retention-note", Static).render())
+        assert "not rated Again" in note  # the "—" is explained where it stands
 
 
 async def test_no_deck_says_where_decks_go_and_dims_quiz_and_flashcards(make_app, tmp_path):

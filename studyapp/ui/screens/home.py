@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from studyapp.progress.store import Store
     from studyapp.ui.context import StudyContext
 
-COLUMNS = ("Deck", "New", "Learn", "Review", "Cards", "Last quiz")
+COLUMNS = ("Deck", "New", "Learn", "Review", "Cards", "Quiz")
 
 
 def unseen_cards(store: Store, deck: Deck, now: datetime) -> int:

@@ -43,15 +43,20 @@ def summary_lines(stats: Stats) -> list[str]:
         f"True retention: {percent(stats.true_retention)} all time,"
         f" {percent(stats.true_retention_recent)} last {days} days",
     ]
-    if stats.true_retention.rate is None:
-        lines.append(f"  — {RETENTION_UNKNOWN}.")
-    elif stats.true_retention_recent.rate is None:
-        lines.append(f"  — in the last {days} days: no review of a learned card.")
     if stats.edited_cards:
         lines.append(f"Cards edited since you studied them: {stats.edited_cards}")
     if stats.orphaned_decks:
         lines.append("History kept for decks not loaded: " + ", ".join(stats.orphaned_decks))
     return lines
+
+
+def retention_note(stats: Stats) -> str:
+    """Why true retention reads "—", or "" when it has a value."""
+    if stats.true_retention.rate is None:
+        return f"— : {RETENTION_UNKNOWN}."
+    if stats.true_retention_recent.rate is None:
+        return f"— : no review of a learned card in the last {len(stats.activity)} days."
+    return ""
 
 
 def bars_or_note(
@@ -91,6 +96,9 @@ class StatsScreen(Screen):
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(plain("\n".join(summary_lines(stats))), markup=False, id="stats-summary")
+            note = retention_note(stats)
+            if note:
+                yield Static(plain(note), markup=False, id="stats-retention-note")
             yield Label("Quiz accuracy", classes="heading")
             yield self.accuracy_table(stats)
             yield Label(f"Reviews per day, last {days} days", classes="heading")
