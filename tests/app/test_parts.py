@@ -23,7 +23,9 @@ def test_decade_ticks_sit_on_integer_decades_and_read_1ek():
         "1e-1",
         "1",
     ]
-    assert formatter.get_ticks(-40, 0, max_ticks=5) == [-40.0, -31.0, -22.0, -13.0, -4.0]
+    # thinned to multiples of the step, so the top decade 1e0 keeps its tick
+    assert formatter.get_ticks(-40, 0, max_ticks=5) == [-36.0, -27.0, -18.0, -9.0, 0.0]
+    assert formatter.get_ticks(-11.7, 0.0) == [-10.0, -8.0, -6.0, -4.0, -2.0, 0.0]
 
 
 def test_log_points_drop_values_a_log_axis_cannot_show():

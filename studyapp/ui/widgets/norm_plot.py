@@ -31,12 +31,14 @@ class IntegerTicks(AxisFormatter):
     """Ticks at the integers of the axis range (counts), labelled as integers."""
 
     def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        """Integers k with min_ <= k <= max_, thinned to at most `max_ticks`."""
+        """Integers k with min_ <= k <= max_, thinned to at most `max_ticks` by keeping
+        the multiples of a step (so 0, i.e. 1e0 on a log axis, is a tick when in range)."""
         low, high = math.ceil(min_), math.floor(max_)
         if high < low:
             return [float(round((min_ + max_) / 2))]
         step = max(1, math.ceil((high - low + 1) / max(max_ticks, 1)))
-        return [float(k) for k in range(low, high + 1, step)]
+        first = math.ceil(low / step) * step
+        return [float(k) for k in range(first, high + 1, step)]
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
         return [str(round(t)) for t in ticks]
