@@ -7,8 +7,8 @@ import pytest
 from tests.deck.answer_corpus import (
     bundled_cards,
     formula_verdict,
-    load_cases,
     grader_verdict,
+    load_cases,
 )
 
 CASES = load_cases()
