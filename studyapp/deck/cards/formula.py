@@ -81,10 +81,9 @@ def read_symbols(r: Reader, table: Mapping[str, Any], where: Where) -> Declarati
             continue
         canonical[key] = name
         entries.append((name, shape))
-    if not ok:
-        return None
     declarations = tuple(entries)
-    return declarations if consistent_bases(r, declared(declarations), at) else None
+    bases_agree = consistent_bases(r, declared(declarations), at)
+    return declarations if ok and bases_agree else None
 
 
 def consistent_bases(r: Reader, symbols: Symbols, where: Where) -> bool:

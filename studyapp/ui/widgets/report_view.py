@@ -75,14 +75,8 @@ def text_parts(
     top.extend(("warning", f"⚠ {warning}") for warning in report.warnings)
     if report.scalars:
         columns = ["name", "value", "unit", "note"]
-        top.append(
-            (
-                "table",
-                ShownTable(
-                    "", columns, [scalar_row(s, precise.get(s.name, 6)) for s in report.scalars]
-                ),
-            )
-        )
+        rows = [scalar_row(s, precise.get(s.name, 6)) for s in report.scalars]
+        top.append(("table", ShownTable("", columns, rows)))
     for table in report.tables:
         rows = [[format_value(cell) for cell in row] for row in table.rows]
         top.append(("heading", table.title))
