@@ -18,9 +18,16 @@ id = "jac"
 type = "formula"
 prompt = "One backward step multiplies by ∂h_t/∂h_{t−1} = {{gap}}."
 answer = "diag(f'(a_t)) W"
-symbols = { W = "H×H", "a_{t}" = "H", "a_{t-1}" = "H", "h_{t-1}" = "H", "f'" = "elementwise", f = "elementwise" }
 explanation = "The chain rule through h_t = f(a_t)."
 tags = ["jacobian"]
+
+[card.symbols]
+W = "H×H"
+"a_{t}" = "H"
+"a_{t-1}" = "H"
+"h_{t-1}" = "H"
+"f'" = "elementwise"
+f = "elementwise"
 
 [[card.feedback]]
 answer = "W diag(f'(a_t))"
