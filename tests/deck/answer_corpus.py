@@ -89,7 +89,7 @@ def grader_verdict(card: Card, case: Case) -> bool | None:
         return None
 
 
-def main(argv: list[str] | None = None) -> int:
+def main() -> int:
     """Grade every case by grade_response; print each misgraded case and the counts."""
     cards = bundled_cards()
     cases = load_cases()

@@ -8,8 +8,9 @@ from tests.deck.answer_corpus import bundled_cards, grader_verdict, load_cases
 
 CASES = load_cases()
 CARDS = bundled_cards()
-# Cards whose declared precision is finer than the 6 digits the engine panel shows; the
-# number shown is refused until the deck declares sigfigs <= 6 (deck content, not parsing).
+# Cards demanding more digits than a learner works out: the panel now shows their answer
+# with every digit demanded (so the number shown is accepted), but the rounded number a
+# learner types is refused until the deck declares e.g. sigfigs = 3 (deck content).
 PRECISION_TOO_FINE = {
     ("global-norm-after", "2"),  # sigfigs = 9; expected 1.99999985
     ("global-norm-after", "2.0"),
@@ -74,7 +75,7 @@ def test_word_and_choice_verdicts(case):
             c,
             marks=pytest.mark.xfail(
                 (c.card_id, c.response) in PRECISION_TOO_FINE,
-                reason="the card demands more digits than the panel shows",
+                reason="the card demands more digits than a learner types (content to fix)",
                 strict=True,
             ),
         )
