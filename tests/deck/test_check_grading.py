@@ -147,3 +147,8 @@ def test_the_bundled_decks_grade_themselves_right():
 
     result = check_paths([CONTENT], run_engine=False)
     assert result.errors == 0 and result.warnings == 0, [str(i) for i in result.issues]
+
+
+def test_every_graded_type_declares_the_responses_it_holds_right():
+    for name, kind in card_types.CARD_TYPES.items():
+        assert (kind.declared_responses is None) == (kind.response_kind == "self"), name

@@ -4,6 +4,8 @@ in any notation, targeted feedback matched by the same equivalence, and its ques
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from studyapp.deck import grade_response, load_deck
 from studyapp.deck.cards import CARD_TYPES, FormulaCard
@@ -37,6 +39,16 @@ text = "The order matters: the derivative acts on the rows."
 answer = "W"
 text = "Only for a linear RNN."
 """
+
+
+@pytest.fixture(scope="module")
+def jacobian_card(tmp_path_factory) -> FormulaCard:
+    """The JACOBIAN card, read once for the property test."""
+    path = tmp_path_factory.mktemp("formula") / "deck.toml"
+    path.write_text(HEADER + JACOBIAN, encoding="utf-8")
+    card = load_deck(path).card("jac")
+    assert isinstance(card, FormulaCard)
+    return card
 
 
 @pytest.fixture
@@ -227,3 +239,18 @@ def test_bundled_formula_cards_accept_their_answer_in_other_notations():
     assert "x_{t} is D" in grade_response(cards["forward-preactivation"], "x_t").detail
     assert grade_response(cards["value-clip-formula"], "max(-c, min(c, g_j))").right
     assert grade_response(cards["leaky-unit"], "1-alpha").right
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("Wahtf'_{}()-+*/^ᵀ.T0123456789 ·×′’−diagmnx|‖,<=≤γ")),
+        max_size=40,
+    )
+)
+def test_any_typed_text_is_a_verdict_or_an_answer_error(jacobian_card, text):
+    try:
+        verdict = grade_response(jacobian_card, text)
+    except AnswerError:
+        return
+    assert isinstance(verdict.right, bool) and verdict.correct_answer == "diag(f'(a_t)) W"

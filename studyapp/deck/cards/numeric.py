@@ -259,7 +259,7 @@ def check_engine_value(card: NumericCard, value: float, drawn: str, report: Any)
     if card.answer_digits(value) > MAX_DIGITS:
         report(
             "error",
-            ("sigfigs",) if card.sigfigs else ("atol",),
+            ("sigfigs" if card.sigfigs else "atol" if card.atol else "rtol",),
             f"the tolerance needs more than {MAX_DIGITS} significant digits of "
             f"{value:.6g}{drawn}, beyond what float64 arithmetic reproduces; use e.g. "
             "sigfigs = 4",
