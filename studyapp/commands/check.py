@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,17 +26,49 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="seeded draws checked per randomised card (default 3)",
     )
+    parser.add_argument(
+        "--max-engine-runs",
+        type=int,
+        default=300,
+        metavar="N",
+        help="distinct engine runs one deck may ask for (default 300)",
+    )
+    parser.add_argument(
+        "--max-engine-seconds",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="engine time one deck may take (default 60 s)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="show no progress while checking")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from studyapp.deck.checker import check_paths
+    from studyapp.commands.check_progress import check_progress
+    from studyapp.deck.checker import CheckBudget, check_paths
 
-    result = check_paths(args.paths, run_engine=not args.no_engine, draws=max(1, args.draws))
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    budget = CheckBudget(max(1, args.max_engine_runs), max(0.0, args.max_engine_seconds))
+    options = {"run_engine": not args.no_engine, "draws": max(1, args.draws), "budget": budget}
+    if args.quiet:
+        result = check_paths(args.paths, **options)
     else:
-        for issue in result.issues:
-            print(issue)
-        print(result.summary())
+        with check_progress() as progress:
+            result = check_paths(args.paths, progress=progress, **options)
+    try:
+        if args.json:
+            print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            for issue in result.issues:
+                print(issue)
+            print(result.summary())
+        sys.stdout.flush()
+    except BrokenPipeError:  # `studyapp check ... | head`: the reader has gone; stop quietly
+        _silence_stdout()
     return 1 if result.errors else 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

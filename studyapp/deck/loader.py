@@ -128,10 +128,10 @@ def inspect_deck(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     """Read, parse and validate one deck file, returning every issue (never raising)."""
     limits = limits or Limits()
     deck_path = Path(path)
-    text, problem = read_deck_text(deck_path, limits.max_bytes)
-    if text is None:
-        return Inspection(deck_path, None, [problem] if problem else [])
     try:
+        text, problem = read_deck_text(deck_path, limits.max_bytes)
+        if text is None:
+            return Inspection(deck_path, None, [problem] if problem else [])
         return inspect_text(text, deck_path, limits)
     except Exception as exc:  # a loader bug must cost one deck, never the others
         return Inspection(deck_path, None, [_unexpected(deck_path, exc)])

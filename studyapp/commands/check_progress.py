@@ -1,0 +1,65 @@
+"""How `studyapp check` shows its progress: a bar on a terminal, plain lines otherwise.
+
+Both go to stderr, so the issues (and `--json`) on stdout stay clean for a pipe.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from studyapp.deck.checker import ProgressFn
+from studyapp.deck.untrusted_text import CONTROL
+
+
+def _shown(path: str) -> str:
+    """A file name as printable text (a name may hold control characters)."""
+    return CONTROL.sub("?", path)
+
+
+class PlainProgress:
+    """One line when a deck's engine checks start, and one when all are done."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.current = ""
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if what and what != self.current:
+            self.current = what
+            self.stream.write(f"checking {_shown(what)} (engine checks done: {done}/{total})\n")
+        elif what == "" and total:
+            self.stream.write(f"running {total} engine check(s)\n")
+        if total and done == total:
+            self.stream.write(f"engine checks done: {done}/{total}\n")
+        self.stream.flush()
+
+
+@contextmanager
+def check_progress(stream: TextIO | None = None) -> Iterator[ProgressFn]:
+    """A progress callback for `check_paths`: a rich progress bar when `stream` (default
+    stderr) is a terminal, plain lines when it is a pipe or a file."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield PlainProgress(stream)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("engine checks", total=None)
+
+        def update(done: int, total: int, what: str) -> None:
+            label = f"checking {escape(_shown(what))}" if what else "engine checks"
+            bar.update(task, completed=done, total=total, description=label)
+
+        yield update
