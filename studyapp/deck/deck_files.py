@@ -42,7 +42,9 @@ def _error(path: Path, message: str, line: int = 1, col: int = 1) -> Issue:
 
 def _os_problem(path: Path, exc: OSError) -> Issue:
     if exc.errno == errno.ELOOP:
-        return _error(path, "cannot read: the symbolic link points to itself (a link loop)")
+        return _error(
+            path, "cannot read: symbolic links that lead back to themselves (a link loop)"
+        )
     reason = exc.strerror or exc.__class__.__name__
     return _error(path, f"cannot read: {reason}")
 
