@@ -3,6 +3,7 @@ every value a randomised card can draw, lies in the experiment's declared bounds
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,8 @@ class EngineLinkReader(FieldReader):
                 return None
             return RandomParam(name=name, choices=tuple(choices))
         low, high = spec.get("min"), spec.get("max")
-        if not (is_number(low) and is_number(high)):
-            self.error(where, f"random {name} needs numbers min and max; write: {example}")
+        if not (is_number(low) and is_number(high) and math.isfinite(low) and math.isfinite(high)):
+            self.error(where, f"random {name} needs finite numbers min and max; write: {example}")
             return None
         if not low < high:
             self.error(where, f"random {name}: min ({low}) must be below max ({high})")
