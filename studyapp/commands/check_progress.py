@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from studyapp.deck.checker import ProgressFn
@@ -59,7 +60,7 @@ def check_progress(stream: TextIO | None = None) -> Iterator[ProgressFn]:
         task = bar.add_task("engine checks", total=None)
 
         def update(done: int, total: int, what: str) -> None:
-            label = f"checking {escape(_shown(what))}" if what else "engine checks"
+            label = f"checking {escape(_shown(Path(what).name))}" if what else "engine checks"
             bar.update(task, completed=done, total=total, description=label)
 
         yield update

@@ -100,9 +100,7 @@ class _EngineCheck:
         self.deck_runs, self.deck_seconds = 0, 0.0
 
     def over_budget(self) -> bool:
-        return (
-            self.deck_runs >= self.budget.max_runs or self.deck_seconds >= self.budget.max_seconds
-        )
+        return self.deck_runs >= self.budget.max_runs or self.deck_seconds > self.budget.max_seconds
 
     @staticmethod
     def key(experiment: str, params: dict[str, Any]) -> tuple[str, str]:
