@@ -100,6 +100,21 @@ def _huge_number_issue(path: Path, text: str, exc: ValueError) -> Issue:
     return Issue(path, 1, 1, "error", f"cannot read the TOML: {str(exc)[:200]}")
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """(line, col) where brackets first reach their deepest nesting (strings are not
+    skipped: this only locates a document too deep to parse)."""
+    depth = deepest = at = 0
+    for match in _BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > deepest:
+            deepest, at = depth, match.start()
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def inspect_text(text: str, path: Path, limits: Limits | None = None) -> Inspection:
     """Parse and validate deck source `text` as if read from `path`."""
     limits = limits or Limits()
@@ -113,7 +128,8 @@ def inspect_text(text: str, path: Path, limits: Limits | None = None) -> Inspect
         return Inspection(path, None, [_huge_number_issue(path, text, exc)])
     except (RecursionError, MemoryError):
         message = "the TOML is nested too deeply to read; flatten the lists and tables"
-        return Inspection(path, None, [Issue(path, 1, 1, "error", message)])
+        line, col = _deepest(text)
+        return Inspection(path, None, [Issue(path, line, col, "error", message)])
     index = SourceIndex(text)
     unsafe = unsafe_values(data, index, path)
     if unsafe.integers:  # nothing may print such a number: stop before validating

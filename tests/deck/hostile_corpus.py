@@ -322,7 +322,45 @@ CORPUS: list[Hostile] = [
         params("flash", "{ measure_time = 1979-05-27 }", "bptt.rtrl_vs_bptt"),
     ),
     Hostile("params-not-a-table", "params must be a table", params("flash", "[1, 2]")),
+    Hostile(
+        "deck-as-array-of-tables",
+        "deck must be a table",
+        BASE.replace("[deck]", f"[[deck]] {MARK}"),
+    ),
+    Hostile(
+        "title-a-date",
+        "title must be text in quotes, not a date/time",
+        in_deck('title = "Base deck"', f"title = 1979-05-27 {MARK}"),
+    ),
+    Hostile(
+        "params-nested-5000-deep",
+        "nested too deeply",
+        params("flash", "{ a = " * 5000 + "1" + " }" * 5000),
+    ),
     # ---- NaN, infinities and huge integers
+    Hostile(
+        "numeric-feedback-nan",
+        "feedback answer must be a number",
+        in_card(
+            "num",
+            "[card.engine]",
+            f'[[card.feedback]]\nanswer = nan {MARK}\ntext = "x"\n[card.engine]',
+        ),
+    ),
+    Hostile(
+        "random-choices-nan",
+        "max_norm = nan is outside",
+        _random_nan().replace("{ min = nan, max = 1.0 }", "{ choices = [nan, 1.0] }"),
+    ),
+    Hostile(
+        "bigo-feedback-huge-exponent",
+        "as big-O",
+        in_card(
+            "bigo",
+            "[card.engine]",
+            f'[[card.feedback]]\nanswer = "O(T^{HUGE})" {MARK}\ntext = "x"\n[card.engine]',
+        ),
+    ),
     Hostile("param-nan", "max_norm = nan is outside", params("flash", "{ max_norm = nan }")),
     Hostile("param-minus-inf", "a1 = -inf is outside", params("flash", "{ a1 = -inf }")),
     Hostile("random-min-nan", "random max_norm needs finite numbers", _random_nan()),
