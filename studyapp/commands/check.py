@@ -7,6 +7,8 @@ import json
 import os
 import sys
 
+from studyapp.deck.check_budget import CheckBudget
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -26,19 +28,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="seeded draws checked per randomised card (default 3)",
     )
+    budget = CheckBudget()
     parser.add_argument(
         "--max-engine-runs",
         type=int,
-        default=300,
+        default=budget.max_runs,
         metavar="N",
-        help="distinct engine runs one deck may ask for (default 300)",
+        help=f"distinct engine runs one deck may ask for (default {budget.max_runs})",
     )
     parser.add_argument(
         "--max-engine-seconds",
         type=float,
-        default=60.0,
+        default=budget.max_seconds,
         metavar="S",
-        help="engine time one deck may take (default 60 s)",
+        help=f"engine time one deck may take (default {budget.max_seconds:g} s)",
     )
     parser.add_argument("--quiet", action="store_true", help="show no progress while checking")
     parser.set_defaults(handler=run)
@@ -46,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studyapp.commands.check_progress import check_progress
-    from studyapp.deck.checker import CheckBudget, check_paths
+    from studyapp.deck.checker import check_paths
 
     budget = CheckBudget(max(1, args.max_engine_runs), max(0.0, args.max_engine_seconds))
     options = {"run_engine": not args.no_engine, "draws": max(1, args.draws), "budget": budget}

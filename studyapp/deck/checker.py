@@ -24,6 +24,7 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
+from studyapp.deck.check_budget import CheckBudget
 from studyapp.deck.grading import numbers_match
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
@@ -31,15 +32,9 @@ from studyapp.deck.model import Card, NumericCard
 from studyapp.deck.placeholders import missing_scalars
 from studyapp.deck.showing import after_answer_fields, draw
 
+__all__ = ["CheckBudget", "CheckResult", "ProgressFn", "check_paths"]
+
 DEFAULT_DRAWS = 3
-
-
-@dataclass(frozen=True)
-class CheckBudget:
-    """The engine work `check_paths` may spend on one deck: distinct runs and seconds."""
-
-    max_runs: int = 300
-    max_seconds: float = 60.0
 
 
 # progress(done, total, what): `done` of `total` engine checks (cards x draws) finished,
@@ -119,8 +114,20 @@ class _EngineCheck:
             self.runs += 1
             self.deck_runs += 1
             started = time.perf_counter()
+
+            def out_of_time() -> bool:
+                """A long experiment's cancel flag: the deck's engine time is spent."""
+                spent = self.deck_seconds + time.perf_counter() - started
+                return spent > self.budget.max_seconds
+
             try:
-                self.cache[key] = registry.run(experiment, params)
+                self.cache[key] = registry.run(experiment, params, cancel=out_of_time)
+            except registry.Cancelled:
+                self.deck_seconds += time.perf_counter() - started
+                return (
+                    f"experiment {experiment!r} stopped: the deck's engine time "
+                    f"({self.budget.max_seconds:g} s) ran out during this run"
+                )
             except registry.ExperimentError as exc:
                 self.cache[key] = str(exc)
             except Exception as exc:  # a crashing experiment must not crash the checker

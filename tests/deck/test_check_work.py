@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import time
 
 from studyapp.cli import main
 from studyapp.commands.check_progress import PlainProgress, check_progress
@@ -37,7 +38,9 @@ def test_identical_runs_are_computed_once_defaults_included(
     calls = []
     real = checker.registry.run
     monkeypatch.setattr(
-        checker.registry, "run", lambda name, params: calls.append(params) or real(name, params)
+        checker.registry,
+        "run",
+        lambda name, params, **kw: calls.append(params) or real(name, params),
     )
     path = write_deck(
         cards(["{}", "{ rho = 0.5 }", '{ steps = 10, mode = "a" }', "{ rho = 1.0 }", "{}"]),
@@ -157,3 +160,27 @@ def test_cli_budget_options(fixture_experiments, write_deck, capsys):
     out = capsys.readouterr()
     assert code == 1 and out.err == ""
     assert "more than 2 distinct engine runs" in out.out
+
+
+def test_a_long_run_is_cancelled_when_the_decks_time_is_spent(
+    fixture_experiments, write_deck, monkeypatch
+):
+    polls = []
+
+    def long_run(name, params, *, cancel):
+        """Stands for a long experiment: it polls `cancel` between its steps."""
+        while not cancel():
+            polls.append(time.perf_counter())
+            time.sleep(0.01)
+        raise checker.registry.Cancelled(f"{name} cancelled")
+
+    monkeypatch.setattr(checker.registry, "run", long_run)
+    path = write_deck(cards(["{ steps = 1 }", "{ steps = 2 }"]), header=False)
+    result = check_paths([path], budget=CheckBudget(max_seconds=0.05))
+    messages = [issue.message for issue in result.issues]
+    assert messages[0] == (
+        "experiment 'test.fixture_power' stopped: the deck's engine time (0.05 s) ran out "
+        "during this run"
+    )
+    assert "engine checks stopped at this card" in messages[1]
+    assert len(messages) == 2 and polls
