@@ -62,9 +62,9 @@ def read_deck_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, Issue | N
     """The bytes of the regular file at `path` (at most `max_bytes`), or why not."""
     try:
         before = path.stat()
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        if isinstance(exc, OSError):
-            return None, _os_problem(path, exc)
+    except OSError as exc:
+        return None, _os_problem(path, exc)
+    except ValueError:  # a NUL character in the path
         return None, _error(path, "cannot read: the path holds a NUL character")
     if not stat.S_ISREG(before.st_mode):
         return None, _not_regular(path, before.st_mode)
