@@ -24,11 +24,12 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
+from studyapp.deck.cards import NumericCard
 from studyapp.deck.check_budget import CheckBudget
 from studyapp.deck.grading import numbers_match
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
-from studyapp.deck.model import Card, NumericCard
+from studyapp.deck.model import Card
 from studyapp.deck.placeholders import missing_scalars
 from studyapp.deck.showing import after_answer_fields, draw
 
@@ -137,7 +138,7 @@ class _EngineCheck:
 
     def seeds(self, card: Card) -> list[int | None]:
         """The draws checked for `card`: `draws` seeds when randomised, else one."""
-        return list(range(self.draws)) if isinstance(card, NumericCard) and card.random else [None]
+        return list(range(self.draws)) if card.random_params() else [None]
 
     def card(self, inspection: Inspection, i: int, card: Card) -> list[Issue]:
         link = card.engine
