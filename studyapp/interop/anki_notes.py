@@ -15,7 +15,8 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from studyapp.deck.model import GAP, ChoiceCard, ClozeCard, MultiCard
+from studyapp.deck.cards import ChoiceCard, ClozeCard, MultiCard
+from studyapp.deck.model import GAP
 from studyapp.deck.showing import Showing
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
