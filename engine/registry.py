@@ -8,7 +8,6 @@ is ever imported, evaluated or executed.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import math
 from collections.abc import Callable, Mapping
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.report import Report
+from engine.suggest import close_matches
 
 # Modules that register experiments when imported (fixed, code-owned list).
 EXPERIMENT_MODULES: tuple[str, ...] = (
@@ -176,7 +176,7 @@ class Experiment:
         known = {p.name for p in self.params}
         for key in given:
             if key not in known:
-                near = difflib.get_close_matches(key, sorted(known), n=3)
+                near = close_matches(key, sorted(known), n=3)
                 hint = f"did you mean {' or '.join(near)}?" if near else ""
                 allowed = "unknown parameter; known: " + (", ".join(sorted(known)) or "none")
                 raise ParamError(self.name, key, given[key], f"{allowed}. {hint}".strip())
@@ -232,7 +232,7 @@ def all_experiments() -> list[Experiment]:
 
 def suggest(name: str, n: int = 3) -> list[str]:
     """The registered names nearest to `name`."""
-    return difflib.get_close_matches(name, names(), n=n, cutoff=0.5)
+    return close_matches(name, names(), n=n, cutoff=0.5)
 
 
 def get(name: str) -> Experiment:
