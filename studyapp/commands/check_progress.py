@@ -21,20 +21,23 @@ def _shown(path: str) -> str:
 
 
 class PlainProgress:
-    """One line when a deck's engine checks start, and one when all are done."""
+    """A line before the engine checks, one as each deck starts, one at the end."""
 
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.current = ""
+        self.started = False
 
     def __call__(self, done: int, total: int, what: str) -> None:
-        if what and what != self.current:
+        if not what:
+            line = "engine checks finished" if self.started else f"running {total} engine check(s)"
+            self.started = True
+        elif what != self.current:
             self.current = what
-            self.stream.write(f"checking {_shown(what)} (engine checks done: {done}/{total})\n")
-        elif what == "" and total:
-            self.stream.write(f"running {total} engine check(s)\n")
-        if total and done == total:
-            self.stream.write(f"engine checks done: {done}/{total}\n")
+            line = f"checking {_shown(what)} (engine checks done: {done}/{total})"
+        else:
+            return
+        self.stream.write(line + "\n")
         self.stream.flush()
 
 
@@ -60,7 +63,10 @@ def check_progress(stream: TextIO | None = None) -> Iterator[ProgressFn]:
         task = bar.add_task("engine checks", total=None)
 
         def update(done: int, total: int, what: str) -> None:
-            label = f"checking {escape(_shown(Path(what).name))}" if what else "engine checks"
+            if what:
+                label = f"checking {escape(_shown(Path(what).name))}"
+            else:
+                label = "engine checks finished" if done == total and done else "engine checks"
             bar.update(task, completed=done, total=total, description=label)
 
         yield update

@@ -39,7 +39,7 @@ DEFAULT_DRAWS = 3
 
 
 # progress(done, total, what): `done` of `total` engine checks (cards x draws) finished,
-# `what` names the deck being checked.
+# `what` names the deck being checked; "" before the first deck and after the last.
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -309,13 +309,16 @@ def check_paths(
             def tick(steps: int, name: str = name) -> None:
                 nonlocal done
                 done += steps
-                if progress is not None and steps:
+                if progress is not None:
                     progress(done, total, name)
 
+            tick(0)  # this deck starts
             try:
                 result.issues.extend(_check_engine(inspection, engine, tick))
             except Exception as exc:  # one deck's failure is that deck's error only
                 result.issues.append(_failed(inspection.path, exc))
+        if progress is not None:
+            progress(total, total, "")  # every deck done (some perhaps stopped early)
     if not files:
         result.issues.append(Issue(Path(), 1, 1, "error", "no deck files (*.toml) found"))
     result.engine_runs = engine.runs

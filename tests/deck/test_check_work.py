@@ -111,9 +111,9 @@ def test_plain_progress_lines_name_each_deck(fixture_experiments, tmp_path):
     check_paths([tmp_path], progress=PlainProgress(stream))
     assert stream.getvalue().split("\n") == [
         "running 4 engine check(s)",
-        f"checking {tmp_path / 'a.toml'} (engine checks done: 1/4)",
-        f"checking {tmp_path / 'b.toml'} (engine checks done: 3/4)",
-        "engine checks done: 4/4",
+        f"checking {tmp_path / 'a.toml'} (engine checks done: 0/4)",
+        f"checking {tmp_path / 'b.toml'} (engine checks done: 2/4)",
+        "engine checks finished",
         "",
     ]
 
@@ -130,7 +130,7 @@ def test_a_terminal_gets_a_progress_bar(fixture_experiments, write_deck):
         assert not isinstance(progress, PlainProgress)
         check_paths([path], progress=progress)
     drawn = terminal.getvalue()
-    assert "━" in drawn and "3/3" in drawn and "checking" in drawn
+    assert "━" in drawn and "3/3" in drawn and "engine checks finished" in drawn
     pipe = io.StringIO()
     with check_progress(pipe) as progress:
         assert isinstance(progress, PlainProgress)

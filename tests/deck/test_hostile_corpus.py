@@ -91,7 +91,7 @@ def test_check_as_a_process_shows_plain_progress_and_no_traceback(corpus_dir):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     assert "engine check(s)" in done.stderr  # progress: plain lines on a pipe
-    assert "checking " in done.stderr and "engine checks done" in done.stderr
+    assert "checking " in done.stderr and "engine checks finished" in done.stderr
     assert "\x1b" not in done.stderr + done.stdout  # no terminal codes when piped
     print(f"studyapp check over {len(CORPUS)} hostile decks: {elapsed:.1f} s")
 
