@@ -8,6 +8,7 @@ import os
 import sys
 
 from studyapp.deck.check_budget import CheckBudget
+from studyapp.text import echo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
             result = check_paths(args.paths, progress=progress, **options)
     try:
         if args.json:
-            print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+            echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         else:
             for issue in result.issues:
-                print(issue)
-            print(result.summary())
+                echo(str(issue))
+            echo(result.summary())
         sys.stdout.flush()
     except BrokenPipeError:  # `studyapp check ... | head`: the reader has gone; stop quietly
         _silence_stdout()

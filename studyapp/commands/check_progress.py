@@ -12,12 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from studyapp.deck.checker import ProgressFn
-from studyapp.deck.untrusted_text import CONTROL
-
-
-def _shown(path: str) -> str:
-    """A file name as printable text (a name may hold control characters)."""
-    return CONTROL.sub("?", path)
+from studyapp.text import terminal_safe
 
 
 class PlainProgress:
@@ -34,7 +29,7 @@ class PlainProgress:
             self.started = True
         elif what != self.current:
             self.current = what
-            line = f"checking {_shown(what)} (engine checks done: {done}/{total})"
+            line = f"checking {terminal_safe(what)} (engine checks done: {done}/{total})"
         else:
             return
         self.stream.write(line + "\n")
@@ -64,7 +59,7 @@ def check_progress(stream: TextIO | None = None) -> Iterator[ProgressFn]:
 
         def update(done: int, total: int, what: str) -> None:
             if what:
-                label = f"checking {escape(_shown(Path(what).name))}"
+                label = f"checking {escape(terminal_safe(Path(what).name))}"
             else:
                 label = "engine checks finished" if done == total and done else "engine checks"
             bar.update(task, completed=done, total=total, description=label)

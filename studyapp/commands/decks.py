@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from studyapp.paths import bundled_decks_dir, data_dir, user_decks_dir
+from studyapp.text import echo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
     user = user_decks_dir(data_dir(getattr(args, "data_dir", None)))
     if user.is_dir():
         lines += _listing("your decks", user)
-    print("\n".join(lines))
+    echo("\n".join(lines))
     return 0

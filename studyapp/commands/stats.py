@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.paths import bundled_decks_dir, data_dir, user_decks_dir
+from studyapp.text import echo
 
 if TYPE_CHECKING:
     from studyapp.progress.stats import Ratio, Stats
@@ -78,13 +79,13 @@ def run(args: argparse.Namespace) -> int:
         deck_paths.append(user_decks_dir(data))
     loaded = load_decks(deck_paths)
     for failure in loaded.failures:
-        print(f"skipped deck: {failure}", file=sys.stderr)
+        echo(f"skipped deck: {failure}", file=sys.stderr)
     try:
         # nothing studied yet: report zeros from an empty in-memory store, create no file
         exists = (data / FILE_NAME).exists()
         store = Store.open(data, create=False) if exists else Store.in_memory()
     except StoreError as exc:
-        print(f"studyapp stats: {exc}", file=sys.stderr)
+        echo(f"studyapp stats: {exc}", file=sys.stderr)
         return 1
     if args.revlog is not None:
         from studyapp.interop.revlog import write_revlog
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     with store:
         stats = compute_stats(store, loaded.decks, now_utc(), days=args.days)
     if args.json:
-        print(json.dumps(stats.to_dict(), indent=2))
+        echo(json.dumps(stats.to_dict(), indent=2))
     else:
-        print(format_stats(stats))
+        echo(format_stats(stats))
     return 0

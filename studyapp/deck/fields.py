@@ -85,6 +85,7 @@ def unknown_keys(
     allowed: tuple[str, ...],
     what: str,
 ) -> None:
+    """An error for every key of `table` not in `allowed` (with a did-you-mean)."""
     for key in table:
         if key not in allowed:
             hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"

@@ -23,11 +23,14 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from studyapp.ui.commands import StudyCommands
+from studyapp.ui.messages import ChooseQuiz, OpenFlashcards, OpenQuiz, OpenSolver, OpenStats
 
 if TYPE_CHECKING:
     from engine.registry import Experiment
     from studyapp.deck.loader import DeckError
     from studyapp.deck.model import Deck
+    from studyapp.progress.quiz import QuizSession
+    from studyapp.progress.store import Store
 
 DEFAULT_THEME = "textual-dark"
 
@@ -45,12 +48,15 @@ class DecksLoaded(Message):
 
     decks: list[Deck]
     failures: list[DeckError]
-    store: Any = None
+    store: Store | None = None
     store_error: str | None = None
 
 
 class StudyApp(App):
-    """Home, quiz, flashcards, solver and stats over decks, progress and the engine."""
+    """Home, quiz, flashcards, solver and stats over decks, progress and the engine.
+
+    It is the screens' `StudyContext` (decks, failures, store, clock) and opens the screen
+    a posted `OpenQuiz`/`ChooseQuiz`/`OpenFlashcards`/`OpenSolver`/`OpenStats` asks for."""
 
     TITLE = "studyapp"
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets.tcss", "screens.tcss"]
@@ -80,7 +86,7 @@ class StudyApp(App):
         self.experiment_names = None if experiment_names is None else list(experiment_names)
         self.decks: list[Deck] = []
         self.failures: list[DeckError] = []
-        self.store: Any = None
+        self.store: Store | None = None
         self.store_error: str | None = None
         self.loaded = False
 
@@ -99,7 +105,7 @@ class StudyApp(App):
         from studyapp.ui.screens.home import HomeScreen
 
         self.theme = self.initial_theme
-        self.push_screen(HomeScreen())
+        self.push_screen(HomeScreen(self))
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -147,6 +153,7 @@ class StudyApp(App):
                 "a new store was started.",
                 severity="warning",
                 timeout=15,
+                markup=False,
             )
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
@@ -155,7 +162,11 @@ class StudyApp(App):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "load" and event.state == WorkerState.ERROR and not self.loaded:
-            self.notify(f"the decks could not be loaded: {event.worker.error}", severity="error")
+            self.notify(
+                f"the decks could not be loaded: {event.worker.error}",
+                severity="error",
+                markup=False,
+            )
             self.post_message(DecksLoaded([], [], None, "not opened: loading failed"))
 
     def on_unmount(self) -> None:
@@ -168,28 +179,52 @@ class StudyApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def open_quiz(self, deck_id: str, session: Any = None) -> None:
+    @on(OpenQuiz)
+    def _open_quiz(self, message: OpenQuiz) -> None:
+        self.open_quiz(message.deck_id, message.session)
+
+    @on(ChooseQuiz)
+    def _choose_quiz(self, message: ChooseQuiz) -> None:
+        self.choose_quiz(message.deck_id)
+
+    @on(OpenFlashcards)
+    def _open_flashcards(self, message: OpenFlashcards) -> None:
+        self.open_flashcards(message.deck_id)
+
+    @on(OpenSolver)
+    def _open_solver(self, message: OpenSolver) -> None:
+        self.open_solver(message.experiment, message.params)
+
+    @on(OpenStats)
+    def _open_stats(self, message: OpenStats) -> None:
+        self.open_stats()
+
+    def open_quiz(self, deck_id: str, session: QuizSession | None = None) -> None:
         """Quiz over `deck_id`: the whole deck in order, or the given QuizSession."""
         from studyapp.ui.screens.quiz import QuizScreen
 
-        self.push_screen(QuizScreen(self.deck(deck_id), session))
+        self.push_screen(QuizScreen(self.deck(deck_id), self, session))
 
     def choose_quiz(self, deck_id: str) -> None:
         """Ask for the quiz's scope and shuffling, then start it (enter: whole deck)."""
         from studyapp.ui.screens.quiz_options import QuizOptionsScreen
 
-        def start(session: Any) -> None:
+        def start(session: QuizSession | None) -> None:
             if session is not None:
                 self.open_quiz(deck_id, session)
 
-        self.push_screen(QuizOptionsScreen(self.deck(deck_id)), start)
+        self.push_screen(QuizOptionsScreen(self.deck(deck_id), self), start)
 
     def open_flashcards(self, deck_id: str) -> None:
         from studyapp.ui.screens.flashcards import FlashcardScreen
 
-        self.push_screen(FlashcardScreen(self.deck(deck_id)))
+        if not self._store_open():
+            return
+        self.push_screen(FlashcardScreen(self.deck(deck_id), self))
 
-    def open_solver(self, experiment: str | None = None, params: dict | None = None) -> None:
+    def open_solver(
+        self, experiment: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
         from studyapp.ui.screens.solver import SolverScreen
 
         self.push_screen(SolverScreen(self.experiments(), experiment, params))
@@ -197,7 +232,16 @@ class StudyApp(App):
     def open_stats(self) -> None:
         from studyapp.ui.screens.stats import StatsScreen
 
-        self.push_screen(StatsScreen())
+        if self._store_open():
+            self.push_screen(StatsScreen(self))
+
+    def _store_open(self) -> bool:
+        """Flashcards and stats read and write progress: refused (with a notice) without
+        a store."""
+        if self.store is None:
+            self.notify("progress store unavailable", severity="error")
+            return False
+        return True
 
 
 def create_app(

@@ -1,4 +1,7 @@
-"""Command palette provider: find a deck (quiz or flashcards) or an experiment (solver)."""
+"""Command palette provider: find a deck (quiz or flashcards) or an experiment (solver).
+
+Each command posts a navigation message (`OpenQuiz`, `OpenFlashcards`, `OpenSolver`) that
+the app handles; deck titles are shown as plain text (`studyapp.ui.plain`)."""
 
 from __future__ import annotations
 
@@ -7,41 +10,54 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+
+from studyapp.ui.messages import OpenFlashcards, OpenQuiz, OpenSolver
+from studyapp.ui.plain import highlighted, markup_escaped, plain
 
 if TYPE_CHECKING:
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 
 class StudyCommands(Provider):
     """Every deck (quiz, flashcards) and every experiment (solver) as a command."""
 
+    def _post(self, make: Callable[[], Message]) -> None:
+        self.app.post_message(make())
+
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app: StudyApp = self.app  # type: ignore[assignment]
-        for deck in app.decks:
+        context: StudyContext = self.app  # type: ignore[assignment]
+        for deck in context.decks:
             yield (
                 f"Quiz: {deck.title}",
                 f"{len(deck.cards)} cards",
-                partial(app.open_quiz, deck.id),
+                partial(self._post, partial(OpenQuiz, deck.id)),
             )
             yield (
                 f"Flashcards: {deck.title}",
                 "review the due cards",
-                partial(app.open_flashcards, deck.id),
+                partial(self._post, partial(OpenFlashcards, deck.id)),
             )
-        for experiment in app.experiments():
+        for experiment in context.experiments():
             yield (
                 f"Solver: {experiment.name}",
                 experiment.summary,
-                partial(app.open_solver, experiment.name),
+                partial(self._post, partial(OpenSolver, experiment.name)),
             )
 
     async def discover(self) -> Hits:
         for text, help_text, command in self._commands():
-            yield DiscoveryHit(text, command, text=text, help=help_text)
+            yield DiscoveryHit(plain(text), command, text=text, help=markup_escaped(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, command in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+                yield Hit(
+                    score,
+                    highlighted(matcher, text),
+                    command,
+                    text=text,
+                    help=markup_escaped(help_text),
+                )

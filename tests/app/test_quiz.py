@@ -141,7 +141,9 @@ async def test_finishing_shows_score_and_retry_missed(make_app):
         await settle(app, pilot)
         summary = str(screen.query_one("#quiz-progress").render())
         assert "1 right of 2 answered" in summary
-        assert "pick" in summary
+        # the missed card by its prompt (brackets literal), never by its internal id
+        assert "What does rho^k do for rho = 0.5 as k grows? (h[t-1] stays" in summary
+        assert "pick" not in summary
         await pilot.press("r")
         await settle(app, pilot)
         assert screen.session is not None and screen.session.score.total == 1

@@ -63,12 +63,14 @@ SEED_CLAIMS: dict[str, tuple[str, str]] = {
     "b3": ("correct", "tanh' = 1 − tanh²"),
 }
 
-# How a card names the page a claim comes from: (a) seed 000, (b) 001, (c) 002, (d) 003.
+# How a card names, for the learner, the page a claim comes from: (a) seed 000 is the Q&A
+# page, (b) 001 the textbook chapter, (c) 002 the source quiz and its study notes, (d) 003 the
+# lecture notes. The tags keep the seed letters: they are data, not text a learner reads.
 SOURCE_NAMES = {
-    "a": r"seed 000",
-    "b": r"seed 001",
-    "c": r"seed 002|source|study notes",
-    "d": r"seed 003",
+    "a": r"Q&A page",
+    "b": r"textbook chapter",
+    "c": r"source|study notes",
+    "d": r"lecture notes",
 }
 
 

@@ -1,7 +1,11 @@
 """The card types, one module each, and the one table that names them.
 
-Adding a card type is adding one module here that defines its model and a `CardType`,
-and listing it in `CARD_TYPES` below (plus its tests).
+Adding a card type `kind`: write `kind.py` here with its model (a frozen dataclass
+subclassing `Card`, `type: str = "kind"`), its reader (the typed readers of
+`studyapp.deck.fields` report into the collector it is given), its grader (returning a
+`Verdict` whose `correct_answer` is always set) and a `CardType` naming its TOML keys and
+response kind; list it in `CARD_TYPES` below; document its keys in content/README.md.
+The validator, grading, quiz session, showing and answer widget need no change.
 """
 
 from __future__ import annotations

@@ -64,7 +64,10 @@ class CardType:
     `shuffled` names the tuple field shown in a shuffled order (`always_shuffled` when
     the order itself is the question); `after_answer` names the extra text fields shown
     only after answering; `placeholder` is the hint in a typed-answer box;
-    `engine_answer` whether `engine.answer` may name the card's answer scalar."""
+    `engine_answer` whether `engine.answer` may name the card's answer scalar;
+    `fixed_choices` the (label, response) options of a choice type whose options are
+    not a field of the card (true/false); `check_engine_value(card, value, drawn,
+    report)` lets `studyapp check` compare the card with its engine answer `value`."""
 
     name: str
     model: type[Card]
@@ -78,6 +81,8 @@ class CardType:
     after_answer: tuple[str, ...] = ()
     placeholder: str = "your answer"
     engine_answer: bool = False
+    fixed_choices: tuple[tuple[str, Any], ...] = ()
+    check_engine_value: Callable[[Any, float, str, Any], None] | None = None
 
 
 # ---- shared reader helpers (the reader reports every problem at file:line)

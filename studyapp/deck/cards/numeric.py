@@ -187,6 +187,27 @@ def grade(card: NumericCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(correct, feedback, format_number(target, card.unit), detail)
 
 
+def check_engine_value(card: NumericCard, value: float, drawn: str, report: Any) -> None:
+    """`studyapp check`: the written answer agrees with the engine's `value`, and the
+    tolerance does not accept 0. `report(severity, where, message)` records an issue."""
+    link = card.engine
+    if card.answer is not None and link is not None and not numbers_match(card, card.answer, value):
+        report(
+            "error",
+            ("answer",),
+            f"answer = {card.answer:.6g} disagrees with the engine: {link.experiment} "
+            f"gives {link.answer} = {value:.6g}; write answer = {value:.6g} "
+            "or fix the card",
+        )
+    if card.sigfigs is None and value != 0 and card.atol >= abs(value):
+        report(
+            "warning",
+            ("atol",),
+            f"atol = {card.atol:g} is at least the answer {value:.3g}{drawn}, so 0 is "
+            "accepted; use a smaller atol or rtol",
+        )
+
+
 NUMERIC = CardType(
     name="numeric",
     model=NumericCard,
@@ -196,4 +217,5 @@ NUMERIC = CardType(
     response_kind="text",
     placeholder="a number, e.g. 0.25, 1/1024, 0.5^10, 3e-4",
     engine_answer=True,
+    check_engine_value=check_engine_value,
 )

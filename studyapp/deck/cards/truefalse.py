@@ -60,4 +60,5 @@ TRUEFALSE = CardType(
     read=read,
     grade=grade,
     response_kind="choice",
+    fixed_choices=(("true", True), ("false", False)),
 )

@@ -22,11 +22,13 @@ from textual.worker import Worker, WorkerState
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, prepare, with_texts
 from studyapp.progress.scheduler import RATINGS, ReviewScheduler, format_interval
-from studyapp.ui.messages import Prepared
+from studyapp.progress.store import StoreError
+from studyapp.ui.messages import OpenSolver, Prepared
+from studyapp.ui.plain import markdown_source, plain
 from studyapp.ui.widgets.engine_panel import EnginePanel
 
 if TYPE_CHECKING:
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 RATING_NAMES = {rating: rating.name for rating in RATINGS}
 
@@ -41,8 +43,6 @@ def back_text(showing: Showing) -> str:
 class FlashcardScreen(Screen):
     """Review the deck's due cards one by one."""
 
-    app: StudyApp
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("space", "flip", "Flip"),
@@ -53,9 +53,10 @@ class FlashcardScreen(Screen):
         Binding("e", "solver", "Open in solver"),
     ]
 
-    def __init__(self, deck: Deck) -> None:
+    def __init__(self, deck: Deck, context: StudyContext) -> None:
         super().__init__()
         self.deck = deck
+        self.context = context
         self.queue: list[Card] = []
         self.showing: Showing | None = None
         self.flipped = False
@@ -75,9 +76,11 @@ class FlashcardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"flashcards · {self.deck.title}"
-        self.scheduler = ReviewScheduler(self.app.store, self.deck)
-        self.queue = list(self.scheduler.due_cards(self.app.now()))
+        self.sub_title = plain(f"flashcards · {self.deck.title}").plain
+        store = self.context.store
+        assert store is not None, "the app opens flashcards only with a progress store"
+        self.scheduler = ReviewScheduler(store, self.deck)
+        self.queue = list(self.scheduler.due_cards(self.context.now()))
         self.show_front()
 
     @property
@@ -118,7 +121,7 @@ class FlashcardScreen(Screen):
         if showing.card is not self.card:
             return  # rated meanwhile
         self.showing = showing
-        await self.query_one("#flash-front", Markdown).update(showing.question)
+        await self.query_one("#flash-front", Markdown).update(markdown_source(showing.question))
         link = showing.card.engine
         if link is not None and showing.report is None:
             self.query_one(EnginePanel).prefetch(link.experiment, showing.params)
@@ -127,7 +130,7 @@ class FlashcardScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "prepare" and event.state == WorkerState.ERROR:
             self.query_one("#flash-progress", Label).update(
-                f"this card could not be prepared: {event.worker.error}"
+                plain(f"this card could not be prepared: {event.worker.error}")
             )
 
     async def action_flip(self) -> None:
@@ -135,8 +138,10 @@ class FlashcardScreen(Screen):
         if card is None or showing is None or self.flipped:
             return
         self.flipped = True
-        await self.query_one("#flash-back-text", Markdown).update(back_text(showing))
-        intervals = self.scheduler.preview(card, self.app.now())
+        await self.query_one("#flash-back-text", Markdown).update(
+            markdown_source(back_text(showing))
+        )
+        intervals = self.scheduler.preview(card, self.context.now())
         for rating in RATINGS:
             label = f"{int(rating)} {RATING_NAMES[rating]} · {format_interval(intervals[rating])}"
             self.query_one(f"#rate-{int(rating)}", Button).label = label
@@ -156,7 +161,9 @@ class FlashcardScreen(Screen):
             return
         if message.params == showing.params:
             self.showing = showing = showing.with_report(message.report)
-            await self.query_one("#flash-back-text", Markdown).update(back_text(showing))
+            await self.query_one("#flash-back-text", Markdown).update(
+                markdown_source(back_text(showing))
+            )
 
     @on(Button.Pressed, "#flash-ratings Button")
     async def _rating_clicked(self, event: Button.Pressed) -> None:
@@ -167,13 +174,17 @@ class FlashcardScreen(Screen):
         card = self.card
         if card is None or not self.flipped:
             return
-        self.scheduler.rate(card, Rating(rating), self.app.now())
+        try:
+            self.scheduler.rate(card, Rating(rating), self.context.now())
+        except StoreError as error:  # disk full, store locked or read-only: say so, go on
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
         self.reviewed += 1
         await self.query_one(EnginePanel).clear()
-        self.queue = list(self.scheduler.due_cards(self.app.now()))  # Again comes back
+        self.queue = list(self.scheduler.due_cards(self.context.now()))  # Again comes back
         self.show_front()
 
     def action_solver(self) -> None:
         showing = self.showing
         if self.flipped and showing is not None and showing.card.engine is not None:
-            self.app.open_solver(showing.card.engine.experiment, showing.params)
+            self.post_message(OpenSolver(showing.card.engine.experiment, showing.params))

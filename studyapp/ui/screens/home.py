@@ -13,11 +13,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from studyapp.ui.messages import ChooseQuiz, OpenFlashcards, OpenSolver, OpenStats
+from studyapp.ui.plain import plain, plain_rich
+
 if TYPE_CHECKING:
     from studyapp.deck.loader import DeckError
     from studyapp.deck.model import Deck
     from studyapp.progress.store import Store
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 COLUMNS = ("Deck", "Cards", "Due", "Last quiz")
 
@@ -46,14 +49,16 @@ class HomeScreen(Screen):
     """The deck table (filled once the app has loaded the decks); enter starts a quiz on
     the highlighted deck."""
 
-    app: StudyApp
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "quiz", "Quiz", priority=True),
         Binding("f", "flashcards", "Flashcards"),
         Binding("s", "solver", "Solver"),
         Binding("t", "stats", "Stats"),
     ]
+
+    def __init__(self, context: StudyContext) -> None:
+        super().__init__()
+        self.context = context
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,35 +78,35 @@ class HomeScreen(Screen):
         self.query_one("#failures-heading").display = False
         self.query_one("#store-error").display = False
         table.focus()
-        if self.app.loaded:
+        if self.context.loaded:
             self.show_decks()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Quiz and flashcards need a deck: shown dimmed while there is none."""
         if action in ("quiz", "flashcards"):
-            return True if self.app.decks else None
+            return True if self.context.decks else None
         return True
 
     def show_decks(self) -> None:
-        """Fill the deck table, the failures and the store error from the loaded app."""
+        """Fill the deck table, the failures and the store error from the context."""
         loading = self.query_one("#decks-loading", Static)
-        loading.display = not self.app.decks
-        if not self.app.decks:
-            folders = ", ".join(str(path) for path in self.app.deck_paths)
-            loading.update(f"No deck loaded from {folders}: add .toml deck files there.")
+        loading.display = not self.context.decks
+        if not self.context.decks:
+            folders = ", ".join(str(path) for path in self.context.deck_paths)
+            loading.update(plain(f"No deck loaded from {folders}: add .toml deck files there."))
         self.refresh_bindings()
         self.fill()
         failures = self.query_one("#failures")
-        for failure in self.app.failures:
-            failures.mount(Static(first_error(failure), markup=False, classes="failure"))
-        self.query_one("#failures-heading").display = bool(self.app.failures)
+        for failure in self.context.failures:
+            failures.mount(Static(plain(first_error(failure)), markup=False, classes="failure"))
+        self.query_one("#failures-heading").display = bool(self.context.failures)
         error = self.query_one("#store-error", Static)
-        error.display = self.app.store_error is not None
-        if self.app.store_error:
-            error.update(f"Progress cannot be saved: {self.app.store_error}")
+        error.display = self.context.store_error is not None
+        if self.context.store_error:
+            error.update(plain(f"Progress cannot be saved: {self.context.store_error}"))
 
     def on_screen_resume(self) -> None:
-        if self.app.loaded:
+        if self.context.loaded:
             self.fill()
 
     def fill(self) -> None:
@@ -109,27 +114,27 @@ class HomeScreen(Screen):
         table = self.query_one("#decks", DataTable)
         row = table.cursor_row
         table.clear()
-        for deck in self.app.decks:
+        for deck in self.context.decks:
             table.add_row(*self.row(deck), key=deck.id)
-        if self.app.decks:
-            table.move_cursor(row=min(row, len(self.app.decks) - 1))
+        if self.context.decks:
+            table.move_cursor(row=min(row, len(self.context.decks) - 1))
 
     def row(self, deck: Deck) -> tuple[Text, str, str, str]:
         from studyapp.progress.scheduler import ReviewScheduler
 
-        store = self.app.store
+        store = self.context.store
         if store is None:
             due, score = "—", "—"
         else:
-            due = str(ReviewScheduler(store, deck).counts(self.app.now()).total)
+            due = str(ReviewScheduler(store, deck).counts(self.context.now()).total)
             score = last_quiz_score(store, deck.id)
-        return Text(deck.title), str(len(deck.cards)), due, score
+        return plain_rich(deck.title), str(len(deck.cards)), due, score
 
     def selected_deck(self) -> str | None:
         table = self.query_one("#decks", DataTable)
-        if not self.app.decks:
+        if not self.context.decks:
             return None
-        return self.app.decks[table.cursor_row].id
+        return self.context.decks[table.cursor_row].id
 
     @on(DataTable.RowSelected, "#decks")
     def _row_chosen(self) -> None:
@@ -138,22 +143,22 @@ class HomeScreen(Screen):
     def action_quiz(self) -> None:
         deck_id = self.selected_deck()
         if deck_id is not None:
-            self.app.choose_quiz(deck_id)
+            self.post_message(ChooseQuiz(deck_id))
 
     def action_flashcards(self) -> None:
         deck_id = self.selected_deck()
         if deck_id is not None and self._can_save():
-            self.app.open_flashcards(deck_id)
+            self.post_message(OpenFlashcards(deck_id))
 
     def action_solver(self) -> None:
-        self.app.open_solver()
+        self.post_message(OpenSolver())
 
     def action_stats(self) -> None:
         if self._can_save():
-            self.app.open_stats()
+            self.post_message(OpenStats())
 
     def _can_save(self) -> bool:
-        if self.app.store is None:
+        if self.context.store is None:
             self.notify("progress store unavailable", severity="error")
             return False
         return True

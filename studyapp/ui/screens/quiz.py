@@ -22,12 +22,14 @@ from studyapp.deck.grading import AnswerError, Verdict
 from studyapp.deck.model import Deck, with_blank
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
-from studyapp.ui.messages import Prepared
+from studyapp.progress.store import StoreError
+from studyapp.ui.messages import OpenSolver, Prepared
+from studyapp.ui.plain import markdown_source, plain
 from studyapp.ui.widgets.answer_input import Answered, answer_input
 from studyapp.ui.widgets.engine_panel import EnginePanel
 
 if TYPE_CHECKING:
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 
 def first_line(text: str, width: int = 60) -> str:
@@ -45,8 +47,6 @@ def verdict_text(grade: Verdict) -> str:
 class QuizScreen(Screen):
     """A quiz session over one deck."""
 
-    app: StudyApp
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n,enter", "next", "Next card", key_display="n"),
@@ -55,9 +55,12 @@ class QuizScreen(Screen):
         Binding("h,f2", "hint", "Hint", key_display="h/F2"),
     ]
 
-    def __init__(self, deck: Deck, session: QuizSession | None = None) -> None:
+    def __init__(
+        self, deck: Deck, context: StudyContext, session: QuizSession | None = None
+    ) -> None:
         super().__init__()
         self.deck = deck
+        self.context = context
         self.session = session
         self.showing: Showing | None = None
         self.grade: Verdict | None = None
@@ -78,9 +81,9 @@ class QuizScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"quiz · {self.deck.title}"
+        self.sub_title = plain(f"quiz · {self.deck.title}").plain
         if self.session is None:
-            self.session = QuizSession(self.deck, self.app.store)
+            self.session = QuizSession(self.deck, self.context.store)
         self.load_card()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -109,8 +112,10 @@ class QuizScreen(Screen):
             return
         score = self.session.score
         self.query_one("#quiz-progress", Label).update(
-            f"Card {self.session.index + 1} of {score.total} · {self.session.current.card.type}"
-            f" · {score.correct} right so far"
+            plain(
+                f"Card {self.session.index + 1} of {score.total}"
+                f" · {self.session.current.card.type} · {score.correct} right so far"
+            )
         )
         self._prepare()
 
@@ -122,7 +127,9 @@ class QuizScreen(Screen):
     @on(Prepared)
     async def _prepared(self, message: Prepared) -> None:
         self.showing = message.showing
-        await self.query_one("#quiz-prompt", Markdown).update(message.showing.question)
+        await self.query_one("#quiz-prompt", Markdown).update(
+            markdown_source(message.showing.question)
+        )
         holder = self.query_one("#quiz-answer")
         await holder.remove_children()
         assert self.session is not None
@@ -137,7 +144,9 @@ class QuizScreen(Screen):
     async def _prepare_result(self, showing: Showing) -> None:
         """While the question is up: lay out the (hidden) explanation and compute the
         engine's Report ahead, so the answer shows them at once."""
-        await self.query_one("#quiz-explanation", Markdown).update(showing.explanation)
+        await self.query_one("#quiz-explanation", Markdown).update(
+            markdown_source(showing.explanation)
+        )
         link = showing.card.engine
         if link is not None and showing.report is None:
             self.query_one(EnginePanel).prefetch(link.experiment, showing.params)
@@ -145,7 +154,7 @@ class QuizScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "prepare" and event.state == WorkerState.ERROR:
             self.query_one("#quiz-error", Static).update(
-                f"this card could not be prepared: {event.worker.error}"
+                plain(f"this card could not be prepared: {event.worker.error}")
             )
 
     @on(Answered)
@@ -154,9 +163,12 @@ class QuizScreen(Screen):
         if self.session is None or self.showing is None or self.grade is not None:
             return
         try:
-            grade = self.session.answer(message.response, self.app.now())
+            grade = self.session.answer(message.response, self.context.now())
         except AnswerError as error:
-            self.query_one("#quiz-error", Static).update(str(error))
+            self.query_one("#quiz-error", Static).update(plain(str(error)))
+            return
+        except StoreError as error:  # disk full, store locked or read-only: say so, go on
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
         self.grade = grade
         await self.show_result(grade)
@@ -168,11 +180,13 @@ class QuizScreen(Screen):
         self.query_one("#quiz-error", Static).update("")
         self.query_one("#quiz-answer").disabled = True
         verdict = self.query_one("#quiz-verdict", Static)
-        verdict.update(verdict_text(grade))
+        verdict.update(plain(verdict_text(grade)))
         verdict.set_class(grade.correct, "-right")
         verdict.set_class(not grade.correct, "-wrong")
         feedback = self.query_one("#quiz-feedback", Markdown)
-        await feedback.update(self.showing.render(grade.feedback) if grade.feedback else "")
+        await feedback.update(
+            markdown_source(self.showing.render(grade.feedback)) if grade.feedback else ""
+        )
         feedback.display = bool(grade.feedback)
         self.query_one("#quiz-result").display = True
         panel = self.query_one(EnginePanel)
@@ -194,9 +208,13 @@ class QuizScreen(Screen):
         if message.params != showing.params:
             return  # the learner re-ran it with other parameters
         self.showing = showing = showing.with_report(message.report)
-        await self.query_one("#quiz-explanation", Markdown).update(showing.explanation)
+        await self.query_one("#quiz-explanation", Markdown).update(
+            markdown_source(showing.explanation)
+        )
         if grade.feedback:
-            await self.query_one("#quiz-feedback", Markdown).update(showing.render(grade.feedback))
+            await self.query_one("#quiz-feedback", Markdown).update(
+                markdown_source(showing.render(grade.feedback))
+            )
 
     async def action_next(self) -> None:
         if self.session is None or self.grade is None:
@@ -210,12 +228,12 @@ class QuizScreen(Screen):
         """Show the card's hint (h, or F2 while typing an answer)."""
         if self.grade is None and self.showing is not None and self.showing.card.hint:
             hint = self.query_one("#quiz-hint", Static)
-            hint.update(f"Hint: {self.showing.card.hint}")
+            hint.update(plain(f"Hint: {self.showing.card.hint}"))
             hint.display = True
 
     def action_solver(self) -> None:
         if self.showing is not None and self.showing.card.engine is not None:
-            self.app.open_solver(self.showing.card.engine.experiment, self.showing.params)
+            self.post_message(OpenSolver(self.showing.card.engine.experiment, self.showing.params))
 
     async def action_retry(self) -> None:
         if self.session is None or not self.session.finished or not self.session.missed:
@@ -235,10 +253,8 @@ class QuizScreen(Screen):
         ]
         if missed:
             lines.append("Missed:")
-            lines.extend(
-                f"  • {item.card.id}: {first_line(with_blank(item.card.prompt))}" for item in missed
-            )
+            lines.extend(f"  • {first_line(with_blank(item.card.prompt))}" for item in missed)
             lines.append("r: retry the missed cards · escape: back to the decks")
         else:
             lines.append("No card missed. escape: back to the decks")
-        self.query_one("#quiz-progress", Label).update("\n".join(lines))
+        self.query_one("#quiz-progress", Label).update(plain("\n".join(lines)))

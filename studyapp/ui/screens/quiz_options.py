@@ -12,24 +12,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList
 from textual.widgets.option_list import Option
 
 from studyapp.deck.model import Card, Deck
 from studyapp.progress.quiz import QuizSession, due_now, missed_last_time, with_tags
+from studyapp.ui.plain import plain
 
 if TYPE_CHECKING:
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 
-def scopes(app: StudyApp, deck: Deck) -> dict[str, tuple[str, list[Card]]]:
+def scopes(context: StudyContext, deck: Deck) -> dict[str, tuple[str, list[Card]]]:
     """Scope id -> (label, its cards) for each scope a quiz over `deck` can have."""
     found = {"all": ("Whole deck", list(deck.cards))}
-    if app.store is not None:
-        found["missed"] = ("Missed last time", missed_last_time(app.store, deck))
-        found["due"] = ("Due now (flashcard schedule)", due_now(app.store, deck, app.now()))
+    store = context.store
+    if store is not None:
+        found["missed"] = ("Missed last time", missed_last_time(store, deck))
+        found["due"] = ("Due now (flashcard schedule)", due_now(store, deck, context.now()))
     for tag in sorted({tag for card in deck.cards for tag in card.tags}):
         found[f"tag:{tag}"] = (f"Tag: {tag}", with_tags(deck.cards, tag))
     return found
@@ -38,22 +39,21 @@ def scopes(app: StudyApp, deck: Deck) -> dict[str, tuple[str, list[Card]]]:
 class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
     """Scope list (enter starts), shuffle switches (c: cards, x: choices)."""
 
-    app: StudyApp
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Back"),
         Binding("c", "toggle('#shuffle-cards')", "Shuffle cards"),
         Binding("x", "toggle('#shuffle-choices')", "Shuffle choices"),
     ]
 
-    def __init__(self, deck: Deck) -> None:
+    def __init__(self, deck: Deck, context: StudyContext) -> None:
         super().__init__()
         self.deck = deck
-        self.scopes = scopes(self.app, deck)
+        self.context = context
+        self.scopes = scopes(context, deck)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quiz-options"):
-            yield Label(Content(f"Quiz: {self.deck.title}"), classes="heading")
+            yield Label(plain(f"Quiz: {self.deck.title}"), classes="heading")
             yield OptionList(*self._options(), id="quiz-scope")
             yield Checkbox("Shuffle cards (c)", id="shuffle-cards", compact=True)
             yield Checkbox("Shuffle choices (x)", id="shuffle-choices", compact=True)
@@ -63,7 +63,7 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         options = []
         for scope_id, (label, cards) in self.scopes.items():
             count = f"{len(cards)} card{'s' if len(cards) != 1 else ''}"
-            options.append(Option(Content(f"{label} ({count})"), id=scope_id, disabled=not cards))
+            options.append(Option(plain(f"{label} ({count})"), id=scope_id, disabled=not cards))
         return options
 
     def on_mount(self) -> None:
@@ -82,10 +82,10 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         self.dismiss(
             QuizSession(
                 self.deck,
-                self.app.store,
+                self.context.store,
                 cards=None if scope_id == "all" else self.scopes[scope_id][1],
                 shuffle=self.query_one("#shuffle-cards", Checkbox).value,
                 shuffle_choices=self.query_one("#shuffle-choices", Checkbox).value,
-                seed=int(self.app.now().timestamp()),
+                seed=int(self.context.now().timestamp()),
             )
         )

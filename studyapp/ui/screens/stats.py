@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,10 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from engine.report import Series
 from studyapp.progress.stats import Ratio, Stats, compute_stats
+from studyapp.ui.plain import plain, plain_rich
 from studyapp.ui.widgets.norm_plot import NormPlot
 
 if TYPE_CHECKING:
-    from studyapp.ui.app import StudyApp
+    from studyapp.ui.context import StudyContext
 
 
 def percent(ratio: Ratio) -> str:
@@ -88,15 +88,19 @@ def plot_or_note(series: list[Series], note: str, id: str) -> Widget:
 class StatsScreen(Screen):
     """Figures, accuracy per deck and topic, and two plots."""
 
-    app: StudyApp
-
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
 
+    def __init__(self, context: StudyContext) -> None:
+        super().__init__()
+        self.context = context
+
     def compose(self) -> ComposeResult:
-        stats = compute_stats(self.app.store, self.app.decks, self.app.now())
+        store = self.context.store
+        assert store is not None, "the app opens stats only with a progress store"
+        stats = compute_stats(store, self.context.decks, self.context.now())
         yield Header()
         with VerticalScroll(id="stats"):
-            yield Static("\n".join(summary_lines(stats)), markup=False, id="stats-summary")
+            yield Static(plain("\n".join(summary_lines(stats))), markup=False, id="stats-summary")
             yield Label("Quiz accuracy", classes="heading")
             yield self.accuracy_table(stats)
             days = len(stats.activity)
@@ -128,9 +132,9 @@ class StatsScreen(Screen):
             )
         table: DataTable = DataTable(cursor_type="none", id="stats-accuracy")
         table.add_columns("by", "name", "accuracy")
-        titles = {deck.id: deck.title for deck in self.app.decks}
+        titles = {deck.id: deck.title for deck in self.context.decks}
         for deck_id, ratio in sorted(stats.accuracy_by_deck.items()):
-            table.add_row("deck", Text(titles.get(deck_id, deck_id)), percent(ratio))
+            table.add_row("deck", plain_rich(titles.get(deck_id, deck_id)), percent(ratio))
         for topic, ratio in sorted(stats.accuracy_by_topic.items()):
-            table.add_row("topic", Text(topic), percent(ratio))
+            table.add_row("topic", plain_rich(topic), percent(ratio))
         return table

@@ -153,8 +153,9 @@ def answer_input(card: Card, order: tuple[int, ...] = (), back: str | None = Non
     items: tuple[str, ...] = getattr(card, kind.shuffled) if kind.shuffled else ()
     order = order or tuple(range(len(items)))
     shown = [items[i] for i in order]
-    if kind.response_kind == "choice" and kind.shuffled is None:  # true/false
-        return ChoiceAnswer(["true", "false"], [True, False])
+    if kind.response_kind == "choice" and kind.fixed_choices:
+        labels, values = zip(*kind.fixed_choices, strict=True)
+        return ChoiceAnswer(list(labels), list(values))
     if kind.response_kind == "choice":
         return ChoiceAnswer(shown, list(shown))
     if kind.response_kind == "multi":
