@@ -321,6 +321,15 @@ CORPUS: list[Hostile] = [
         "measure_time",
         params("flash", "{ measure_time = 1979-05-27 }", "bptt.rtrl_vs_bptt"),
     ),
+    Hostile("int-param-quoted", "seed = '5' is outside", params("flash", '{ seed = "5" }')),
+    Hostile(
+        "float-param-quoted", "max_norm = '2.0' is outside", params("flash", '{ max_norm = "2.0" }')
+    ),
+    Hostile(
+        "bool-param-quoted",
+        "immediate_term = 'true' is outside",
+        params("flash", '{ immediate_term = "true" }', "bptt.rtrl_vs_bptt"),
+    ),
     Hostile("params-not-a-table", "params must be a table", params("flash", "[1, 2]")),
     Hostile(
         "deck-as-array-of-tables",
