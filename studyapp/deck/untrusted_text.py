@@ -104,20 +104,41 @@ def _integer_message(where: KeyPath, number: int) -> str:
     )
 
 
-def unsafe_values(data: Any, index: SourceIndex, path: Path) -> UnsafeValues:
+def unsafe_values(data: Any, index: SourceIndex, path: Path, most: int = 20) -> UnsafeValues:
     """One error for each key or string of `data` holding a control character other
-    than newline and tab, and for each integer outside 64 bits, at the line of its key."""
+    than newline and tab, and for each integer outside 64 bits, at the line of its key;
+    past `most` of either kind, one error counts the rest (a hostile file may hold
+    100,000 of them)."""
     found = UnsafeValues()
     low, high = INT_RANGE
+    extra_text = extra_integers = 0
     for where, value in _values(data):
         if isinstance(value, str):
             char = CONTROL.search(value)
-            if char is not None:
-                line, col = index.position(*where)
-                message = _control_message(where, char.group())
-                found.text.append(Issue(path, line, col, "error", message))
+            if char is None:
+                continue
+            if len(found.text) >= most:
+                extra_text += 1
+                continue
+            line, col = index.position(*where)
+            message = _control_message(where, char.group())
+            found.text.append(Issue(path, line, col, "error", message))
         elif not isinstance(value, bool) and not low <= value <= high:
+            if len(found.integers) >= most:
+                extra_integers += 1
+                continue
             line, col = index.position(*where)
             message = _integer_message(where, value)
             found.integers.append(Issue(path, line, col, "error", message))
+    if extra_text:
+        found.text.append(
+            _more(found.text[-1], extra_text, "keys or strings hold control characters")
+        )
+    if extra_integers:
+        found.integers.append(_more(found.integers[-1], extra_integers, "integers are too large"))
     return found
+
+
+def _more(last: Issue, count: int, what: str) -> Issue:
+    message = f"{count:,} more {what}; fix the ones above and check again"
+    return Issue(last.path, last.line, last.col, "error", message)

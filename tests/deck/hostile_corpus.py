@@ -170,6 +170,7 @@ HUGE = "9" * 5000
 TEN_K = _cards(10_000)
 BUDGET = _budget_deck(320)
 HUNDRED_K = ", ".join(['"t"'] * 100_000)
+ESCAPES = ",".join(['"\\e"'] * 100_000)
 
 CORPUS: list[Hostile] = [
     # ---- each card type's rules
@@ -565,6 +566,11 @@ CORPUS: list[Hostile] = [
         "unknown-key-100k-items",
         "unknown key 'junk'",
         in_card("tf", "answer = true", f"answer = true\njunk = [{HUNDRED_K}] {MARK}"),
+    ),
+    Hostile(
+        "escapes-100k-items",
+        "99,980 more keys or strings hold control characters",
+        in_card("tf", "answer = true", f"answer = true\njunk = [{ESCAPES}] {MARK}"),
     ),
     Hostile(
         "key-100k-characters",
