@@ -188,7 +188,8 @@ def load_decks(paths: Iterable[str | os.PathLike[str]], limits: Limits | None = 
         inspection = inspect_deck(path, limits)
         clash = duplicate_deck_id(inspection, owners)
         if inspection.deck is None or clash is not None:
-            result.failures.append(DeckError(inspection.path, inspection.errors or [clash]))
+            problems = inspection.errors or ([clash] if clash is not None else [])
+            result.failures.append(DeckError(inspection.path, problems))
         else:
             result.decks.append(inspection.deck)
     return result
