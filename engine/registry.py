@@ -33,7 +33,6 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.teacher_forcing",
 )
 
-
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 

@@ -11,7 +11,7 @@ from studyapp.deck.check_budget import CheckBudget
 from studyapp.text import echo
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "check",
         help="validate deck files and recompute every answer with the engine",

@@ -367,7 +367,7 @@ def _log_growth(terms: frozenset[Term], n: int) -> frozenset[Term]:
 LOG_TIE_WEIGHT = Fraction(1, 10**12)  # log powers decide only where the powers tie
 
 
-def _best_margin(term: Sequence[Fraction], vectors: list[Sequence[Fraction]]) -> Any:
+def _best_margin(term: Sequence[Fraction], vectors: Sequence[Sequence[Fraction]]) -> Any:
     """max over convex weights l of min_v (sum_s l_s*s_v - term_v), an exact LP:
     maximise y = z + shift subject to sum_s l_s*s_v - y >= term_v - shift, sum l = 1."""
     import sympy

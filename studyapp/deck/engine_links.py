@@ -154,7 +154,8 @@ def random_param(
         if not all(param_value(issues, experiment, name, c, where) for c in choices):
             return None
         return RandomParam(name=name, choices=tuple(choices))
-    low, high = spec.get("min"), spec.get("max")
+    low: Any = spec.get("min")
+    high: Any = spec.get("max")
     if not (is_number(low) and is_number(high) and math.isfinite(low) and math.isfinite(high)):
         issues.error(where, f"random {name} needs finite numbers min and max; write: {example}")
         return None

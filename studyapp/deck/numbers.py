@@ -3,9 +3,10 @@
 `evaluate(text, unit="")` reads `9.77e-4`, `1/1024`, `0.25^5`, `2**-10`, `5,376`,
 `8.27×10^-2` or `5.65°` with a small parser of its own (never Python's): decimal
 numbers with an optional exponent, `+ - * / ^ **`, signs and parentheses. Commas group
-thousands only in groups of three (`282,624`), as do spaces in a lone number (`282 624`); hex, binary, octal and `1_000` literals
-are not numbers here. Length, nesting, exponents and magnitudes are bounded before
-anything is computed, so every input ends in a float or an AnswerError.
+thousands only in groups of three (`282,624`), as do spaces in a lone number
+(`282 624`); hex, binary, octal and `1_000` literals are not numbers here. Length,
+nesting, exponents and magnitudes are bounded before anything is computed, so every
+input ends in a float or an AnswerError.
 
 `Precision` is what a card demands (`sigfigs`, or relative/absolute tolerance);
 `Precision.matches(value, expected)` decides, `Precision.describe()` states it for the
