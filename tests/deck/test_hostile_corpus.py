@@ -139,6 +139,10 @@ async def test_app_loads_the_bundled_decks_beside_the_corpus_and_saves_progress(
         assert bundled_ids <= {deck.id for deck in app.decks}
         failed = {failure.path.name for failure in app.failures}
         assert {f"{entry.name}.toml" for entry in UNLOADABLE} <= failed
+        await pilot.pause()
+        shown = [str(widget.render()) for widget in app.screen.query(".failure")]
+        assert len(shown) == len(app.failures)  # Home lists every skipped deck with its error
+        assert all(":" in row and "\x1b" not in row for row in shown)
         deck_id = sorted(bundled_ids)[0]
         app.open_flashcards(deck_id)
         await pilot.pause()
