@@ -191,6 +191,14 @@ def test_jacobian_norms_match_a_finite_difference_jacobian():
         assert norms[k] == pytest.approx(np.linalg.norm(jacobian, 2), rel=1e-7)
 
 
+def test_without_recurrent_weights_the_jacobian_is_the_product_of_update_gates():
+    p, xs, _, h0 = make_problem(T=8, seed=6)
+    cut = gru.Params(Wx=p.Wx, Wh=np.zeros_like(p.Wh), bx=p.bx, bh=p.bh, V=p.V, c=p.c)
+    update = gru.forward(cut, xs, h0).gates[:, 0, 4:8]  # z_1..z_T of batch item 0
+    expected = [np.max(np.prod(update[k:], axis=0)) for k in range(9)]  # ‖diag(Π z)‖₂
+    np.testing.assert_allclose(gru.jacobian_norms(cut, xs, h0), expected, rtol=1e-12)
+
+
 def test_update_gate_near_one_carries_the_gradient_and_near_zero_does_not():
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((40, 1, 2))
