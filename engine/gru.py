@@ -32,7 +32,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import rnn
-from engine.lstm import check_state, check_targets, check_xs, chrono_bias, overflow_report
+from engine.lstm import (
+    check_state,
+    check_targets,
+    check_xs,
+    chrono_bias,
+    overflow_report,
+    product_norms,
+)
 
 PARAM_NAMES: tuple[str, ...] = ("Wx", "Wh", "bx", "bh", "V", "c")
 GRAD_NAMES: tuple[str, ...] = (*PARAM_NAMES, "h0")
@@ -265,10 +272,11 @@ def gradients(p: Params, xs: object, ys: object, loss: str = "mse", h0: object =
 # ---------------------------------------------------------------- Jacobians
 
 
-def step_jacobian(
+def step_jacobians(
     Wh: np.ndarray, gates: np.ndarray, h_prev: np.ndarray, recurrent_n: np.ndarray
 ) -> np.ndarray:
-    """J_t = ∂h_t/∂h_{t−1} for one batch item, (H, H):
+    """J_t = ∂h_t/∂h_{t−1} of one batch item at n steps, (n, H, H), from gates (n, 3H),
+    h_{t−1} and R_n (n, H):
 
     J_t = diag(z) + diag((h_{t−1} − n) z(1 − z)) Wh_z
           + diag((1 − z)(1 − n²)) [diag(r) Wh_n + diag(R_n r(1 − r)) Wh_r]
@@ -277,44 +285,35 @@ def step_jacobian(
     Wh_r, Wh_z, Wh_n = np.split(Wh, GATES, axis=0)
     through_n = (1 - z) * (1 - n * n)
     J: np.ndarray = (
-        np.diag(z)
-        + ((h_prev - n) * z * (1 - z))[:, None] * Wh_z
-        + (through_n * r)[:, None] * Wh_n
-        + (through_n * recurrent_n * r * (1 - r))[:, None] * Wh_r
+        ((h_prev - n) * z * (1 - z))[..., None] * Wh_z
+        + (through_n * r)[..., None] * Wh_n
+        + (through_n * recurrent_n * r * (1 - r))[..., None] * Wh_r
     )
+    diagonal = np.arange(z.shape[-1])
+    J[:, diagonal, diagonal] += z
     return J
 
 
 def jacobian_norms(p: Params, xs: object, h0: object = None) -> np.ndarray:
     """‖∂h_T/∂h_k‖₂ for k = 0..T along batch item 0, shape (T+1,); the last entry is 1.
 
-    ∂h_T/∂h_k = J_T ⋯ J_{k+1} (`step_jacobian`). The product is renormalised after every
-    step and its scale kept as a logarithm; NaN once the states are not finite.
+    ∂h_T/∂h_k = J_T ⋯ J_{k+1} (`step_jacobians`); NaN once the states are not finite
+    (`lstm.product_norms`).
     """
     D, H, _ = p.sizes
     xs = check_xs(xs, D, p.dtype)
     start = check_state(h0, "h0", xs.shape[1], H, p.dtype)[:1]
-    T = xs.shape[0]
-    norms = np.empty(T + 1)
-    norms[T] = 1.0
     Wh = np.asarray(p.Wh, dtype=np.float64)
     with np.errstate(all="ignore"):
         fwd = forward(p, xs[:, :1], start)
         gates = fwd.gates[:, 0].astype(np.float64)
         hs = fwd.hs[:, 0].astype(np.float64)
         recurrent_n = fwd.recurrent_n[:, 0].astype(np.float64)
-        product = np.eye(H)
-        log_scale = 0.0
-        for k in range(T, 0, -1):  # multiply by J_k to reach ∂h_T/∂h_{k−1}
-            product = product @ step_jacobian(Wh, gates[k - 1], hs[k - 1], recurrent_n[k - 1])
-            if not np.all(np.isfinite(product)):
-                norms[:k] = np.nan
-                break
-            size = float(np.linalg.norm(product, 2))
-            if size == 0.0:
-                norms[:k] = 0.0
-                break
-            product /= size
-            log_scale += math.log(size)
-            norms[k - 1] = np.exp(log_scale)
-    return norms
+
+        def jacobians(begin: int, end: int) -> np.ndarray:
+            return step_jacobians(Wh, gates[begin:end], hs[begin:end], recurrent_n[begin:end])
+
+        everything = slice(0, H)
+        norms = product_norms(jacobians, xs.shape[0], H, ((everything, everything),))
+    series: np.ndarray = norms[0]
+    return series

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import gradcheck, gru
+from engine import gradcheck, gru, lstm
 
 LOSSES = ["mse", "xent"]
 
@@ -189,6 +189,21 @@ def test_jacobian_norms_match_a_finite_difference_jacobian():
             lower = gru.forward(p, xs[k:, :1], (fwd.hs[k, 0] - step)[None]).hs[-1, 0]
             jacobian[:, j] = (upper - lower) / (2 * eps)
         assert norms[k] == pytest.approx(np.linalg.norm(jacobian, 2), rel=1e-7)
+
+
+def test_chunked_rescaled_product_equals_the_plain_product(monkeypatch):
+    p, xs, _, h0 = make_problem(T=23, H=2, seed=15)
+    whole = gru.jacobian_norms(p, xs, h0)
+    monkeypatch.setattr(lstm, "JACOBIAN_CHUNK", 5)
+    chunked = gru.jacobian_norms(p, xs, h0)
+    fwd = gru.forward(p, xs[:, :1], h0[:1])
+    steps = gru.step_jacobians(p.Wh, fwd.gates[:, 0], fwd.hs[:-1, 0], fwd.recurrent_n[:, 0])
+    product, expected = np.eye(2), [1.0]
+    for k in range(23, 0, -1):
+        product = product @ steps[k - 1]
+        expected.append(np.linalg.norm(product, 2))
+    np.testing.assert_allclose(whole, expected[::-1], rtol=1e-12)
+    np.testing.assert_allclose(chunked, expected[::-1], rtol=1e-12)
 
 
 def test_without_recurrent_weights_the_jacobian_is_the_product_of_update_gates():
