@@ -223,10 +223,11 @@ def test_update_gate_near_one_carries_the_gradient_and_near_zero_does_not():
     assert fresh[0] < 1e-6
 
 
-def test_float32_runs_stay_float32_and_close_to_float64():
-    p, xs, ys, h0 = make_problem(T=20, seed=8)
-    g64 = gru.gradients(p, xs, ys, "mse", h0)
-    g32 = gru.gradients(p.astype(np.float32), xs, ys, "mse", h0)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_float32_runs_stay_float32_and_close_to_float64(loss):
+    p, xs, ys, h0 = make_problem(T=20, loss=loss, seed=8)
+    g64 = gru.gradients(p, xs, ys, loss, h0)
+    g32 = gru.gradients(p.astype(np.float32), xs, ys, loss, h0)
     for name, value in g32.as_dict().items():
         assert value.dtype == np.float32, name
         assert gradcheck.relative_error(value, g64.as_dict()[name]) < 1e-5, name

@@ -248,10 +248,11 @@ def test_forget_gate_near_one_carries_the_cell_gradient_and_near_zero_kills_it()
     assert drop["c"][0] < 1e-30
 
 
-def test_float32_runs_stay_float32_and_close_to_float64():
-    p, xs, ys, h0, c0 = make_problem(T=20, seed=8)
-    g64 = lstm.gradients(p, xs, ys, "mse", h0, c0)
-    g32 = lstm.gradients(p.astype(np.float32), xs, ys, "mse", h0, c0)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_float32_runs_stay_float32_and_close_to_float64(loss):
+    p, xs, ys, h0, c0 = make_problem(T=20, loss=loss, seed=8)
+    g64 = lstm.gradients(p, xs, ys, loss, h0, c0)
+    g32 = lstm.gradients(p.astype(np.float32), xs, ys, loss, h0, c0)
     for name, value in g32.as_dict().items():
         assert value.dtype == np.float32, name
         assert gradcheck.relative_error(value, g64.as_dict()[name]) < 1e-5, name
