@@ -142,3 +142,22 @@ async def test_preview_shows_the_card_as_plain_text_and_e_opens_its_experiment(m
         assert isinstance(app.screen, SolverScreen)
         assert app.screen.query_one("#solver-title").render() is not None
         assert DECAY in screen_text(app)
+
+
+async def test_the_palette_opens_the_browser_and_the_footer_lists_its_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Browse cards")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("Preview", "Experiment", "Suspend", "Bury", "Sort", "Search"):
+            assert key in footer
