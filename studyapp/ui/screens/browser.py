@@ -70,7 +70,7 @@ class BrowserScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("enter", "preview", "Preview"),
+        Binding("enter", "preview", "Preview", priority=True),
         Binding("e", "experiment", "Experiment"),
         Binding("s", "suspend", "Suspend"),
         Binding("minus", "bury", "Bury", key_display="-"),
@@ -103,7 +103,7 @@ class BrowserScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Row actions work while the table has the focus (in the search box, keys type):
         listed dimmed otherwise."""
-        if action in ("preview", "experiment", "suspend", "bury", "sort"):
+        if action in ("experiment", "suspend", "bury", "sort"):
             return True if self.focused is self.query_one("#browser-table") else None
         return True
 
@@ -145,10 +145,6 @@ class BrowserScreen(Screen):
     def _search(self) -> None:
         self.show_rows()
 
-    @on(Input.Submitted, "#browser-search")
-    def _to_table(self) -> None:
-        self.query_one("#browser-table", DataTable).focus()
-
     def on_key(self, event: events.Key) -> None:
         """Down from the search box goes to the table."""
         if event.key == "down" and self.focused is self.query_one("#browser-search"):
@@ -165,6 +161,7 @@ class BrowserScreen(Screen):
 
     @on(DataTable.RowSelected, "#browser-table")
     def _row_chosen(self) -> None:
+        """A click on the highlighted row previews it."""
         self.action_preview()
 
     def action_search(self) -> None:
@@ -179,6 +176,11 @@ class BrowserScreen(Screen):
         self.show_rows()
 
     def action_preview(self) -> None:
+        """Preview the highlighted card; from the search box, go to the table first."""
+        table = self.query_one("#browser-table", DataTable)
+        if self.focused is not table:
+            table.focus()
+            return
         row = self.current()
         if row is not None:
             self.app.push_screen(CardPreview(row))
