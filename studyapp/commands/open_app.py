@@ -23,27 +23,39 @@ def theme_name(name: str) -> str:
     return name
 
 
-def add_theme_option(parser: argparse.ArgumentParser, default: str = DEFAULT_THEME) -> None:
-    """`--theme NAME` on `parser` (validated against the available themes); a sub-command
-    passes `argparse.SUPPRESS` so that `studyapp --theme X open ...` keeps X."""
+def add_theme_option(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """`--theme NAME` on `parser` (validated against the available themes). Not given, it
+    is None and the settings file's theme is used; a sub-command passes
+    `argparse.SUPPRESS` so that `studyapp --theme X open ...` keeps X."""
     parser.add_argument(
         "--theme",
         type=theme_name,
         default=default,
         metavar="NAME",
-        help=f"colour theme of the app (default {DEFAULT_THEME}; e.g. nord, gruvbox)",
+        help="colour theme of the app (default: the settings file's, else "
+        f"{DEFAULT_THEME}; e.g. nord, gruvbox)",
     )
+
+
+def chosen_theme(args: argparse.Namespace) -> str:
+    """`--theme` when given, else the theme of the learner's settings (the default one
+    without settings)."""
+    settings = getattr(args, "settings", None)
+    given = getattr(args, "theme", None)
+    return given or (settings.theme if settings is not None else DEFAULT_THEME)
 
 
 def run_app(args: argparse.Namespace, deck_paths: Sequence[Path]) -> int:
     """Run the app over `deck_paths` with the global options in `args` (data dir, theme,
-    --rename-unreadable) until the learner quits."""
+    --rename-unreadable) and the learner's settings (`args.settings`, loaded by the CLI)
+    until the learner quits."""
     from studyapp.ui.app import create_app
 
     create_app(
         data_dir=data_dir(args.data_dir),
         deck_paths=deck_paths,
-        theme=getattr(args, "theme", DEFAULT_THEME),
+        theme=chosen_theme(args),
+        settings=getattr(args, "settings", None),
         configure_threads=True,
         rename_unreadable=args.rename_unreadable,
     ).run()

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from studyapp.settings import Settings
 from studyapp.ui.commands import StudyCommands
 from studyapp.ui.messages import ChooseQuiz, OpenFlashcards, OpenQuiz, OpenSolver, OpenStats
 
@@ -55,7 +56,8 @@ class DecksLoaded(Message):
 class StudyApp(App):
     """Home, quiz, flashcards, solver and stats over decks, progress and the engine.
 
-    It is the screens' `StudyContext` (decks, failures, store, clock) and opens the screen
+    It is the screens' `StudyContext` (decks, failures, store, clock, settings, the start
+    of this sitting) and opens the screen
     a posted `OpenQuiz`/`ChooseQuiz`/`OpenFlashcards`/`OpenSolver`/`OpenStats` asks for."""
 
     TITLE = "studyapp"
@@ -75,8 +77,10 @@ class StudyApp(App):
         experiment_names: Sequence[str] | None = None,
         configure_threads: bool = False,
         rename_unreadable: bool = False,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings if settings is not None else Settings(theme=theme)
         self.configure_threads = configure_threads
         self.rename_unreadable = rename_unreadable
         self.data_dir = Path(data_dir)
@@ -89,6 +93,7 @@ class StudyApp(App):
         self.store: Store | None = None
         self.store_error: str | None = None
         self.loaded = False
+        self.sitting_started = now()  # undo reaches back to here, across screens
 
     def experiments(self) -> list[Experiment]:
         """The experiments the solver lists (all registered ones unless restricted)."""
@@ -200,7 +205,8 @@ class StudyApp(App):
         self.open_stats()
 
     def open_quiz(self, deck_id: str, session: QuizSession | None = None) -> None:
-        """Quiz over `deck_id`: the whole deck in order, or the given QuizSession."""
+        """Quiz over `deck_id`: the whole deck (shuffled as the settings say), or the given
+        QuizSession."""
         from studyapp.ui.screens.quiz import QuizScreen
 
         self.push_screen(QuizScreen(self.deck(deck_id), self, session))
@@ -253,11 +259,13 @@ def create_app(
     experiment_names: Sequence[str] | None = None,
     configure_threads: bool = False,
     rename_unreadable: bool = False,
+    settings: Settings | None = None,
 ) -> StudyApp:
     """The app over `deck_paths` (files or folders) with progress kept in `data_dir`;
     `configure_threads` sets the engine's BLAS threads (`engine.threads.configure()`);
     `rename_unreadable` lets a file at the store's path that is not a studyapp store be
-    renamed aside (the learner's consent) instead of leaving progress unsaved."""
+    renamed aside (the learner's consent) instead of leaving progress unsaved; `settings`
+    are the learner's (quiz shuffling, scheduler options; defaults when None)."""
     return StudyApp(
         data_dir=data_dir,
         deck_paths=deck_paths,
@@ -266,4 +274,5 @@ def create_app(
         experiment_names=experiment_names,
         configure_threads=configure_threads,
         rename_unreadable=rename_unreadable,
+        settings=settings,
     )

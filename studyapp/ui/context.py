@@ -15,11 +15,13 @@ if TYPE_CHECKING:
     from studyapp.deck.loader import DeckError
     from studyapp.deck.model import Deck
     from studyapp.progress.store import Store
+    from studyapp.settings import Settings
 
 
 class StudyContext(Protocol):
-    """The loaded decks, their load failures, the progress store, the clock and the
-    solver's experiments."""
+    """The loaded decks, their load failures, the progress store, the learner's settings,
+    the clock, when this sitting started (how far back undo reaches) and the solver's
+    experiments."""
 
     @property
     def decks(self) -> Sequence[Deck]: ...
@@ -33,6 +35,10 @@ class StudyContext(Protocol):
     def store_error(self) -> str | None: ...
     @property
     def loaded(self) -> bool: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def sitting_started(self) -> datetime: ...
 
     def now(self) -> datetime:
         """The current time (UTC; injected so tests can fix it)."""

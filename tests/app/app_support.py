@@ -168,3 +168,23 @@ def scalar_cells(panel) -> dict[str, str]:
     from studyapp.ui.widgets.report_view import ReportView
 
     return {row[0]: row[1] for row in panel.query_one(ReportView).tables[0].rows}
+
+
+def option_texts(widget) -> list[str]:
+    """The texts of a choice or multi widget's options as shown, without their `N. `."""
+    return [
+        str(widget.get_option_at_index(i).prompt).split(". ", 1)[1]
+        for i in range(widget.option_count)
+    ]
+
+
+def key_for(widget, text: str) -> str:
+    """The number key of the option showing `text` (choices are shuffled by default, so
+    tests answer by text, never by position)."""
+    return str(option_texts(widget).index(text) + 1)
+
+
+def key_not_for(widget, *texts: str) -> str:
+    """The number key of the first option showing none of `texts` (a wrong choice)."""
+    shown = option_texts(widget)
+    return str(next(i for i, t in enumerate(shown) if t not in texts) + 1)

@@ -56,11 +56,20 @@ async def test_palette_finds_decks_and_experiments(make_app):
 
 def test_theme_option_is_validated_against_the_available_themes(capsys):
     from studyapp.cli import build_parser
+    from studyapp.commands.open_app import chosen_theme
+    from studyapp.settings import Settings
 
     parser = build_parser()
     assert parser.parse_args(["--theme", "nord", "open", "deck.toml"]).theme == "nord"
     assert parser.parse_args(["open", "--theme", "gruvbox", "deck.toml"]).theme == "gruvbox"
-    assert parser.parse_args([]).theme == "textual-dark"
+    # not given: the settings file's theme, else the default
+    assert parser.parse_args([]).theme is None
+    assert chosen_theme(parser.parse_args([])) == "textual-dark"
+    with_settings = parser.parse_args([])
+    with_settings.settings = Settings(theme="gruvbox")
+    assert chosen_theme(with_settings) == "gruvbox"
+    with_settings.theme = "nord"
+    assert chosen_theme(with_settings) == "nord"  # --theme wins over the settings
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args(["--theme", "no-such-theme"])
     assert exit_info.value.code == 2

@@ -1,5 +1,7 @@
 """Quiz options: which cards (the whole deck, missed last time, due now, or one tag) and
-whether to shuffle the cards and the choices. Enter on the first line starts the whole deck.
+whether to shuffle the cards and the choices (as the learner's settings say at first; each
+switch says "on" or "off" in words, not only by its colour). Enter on the first line starts
+the whole deck.
 
 Dismissed with the QuizSession to run, or None when the learner backs out.
 """
@@ -24,13 +26,27 @@ if TYPE_CHECKING:
     from studyapp.ui.context import StudyContext
 
 
+SWITCHES = {"shuffle-cards": "Shuffle cards (c)", "shuffle-choices": "Shuffle choices (x)"}
+
+
+def switch_label(switch_id: str, on: bool) -> str:
+    """A switch's label with its state in words: `Shuffle cards (c): on`."""
+    return f"{SWITCHES[switch_id]}: {'on' if on else 'off'}"
+
+
+def count_text(count: int) -> str:
+    """`1 card`, `2 cards`."""
+    return f"{count} card{'' if count == 1 else 's'}"
+
+
 def scopes(context: StudyContext, deck: Deck) -> dict[str, tuple[str, list[Card]]]:
     """Scope id -> (label, its cards) for each scope a quiz over `deck` can have."""
     found = {"all": ("Whole deck", list(deck.cards))}
     store = context.store
     if store is not None:
         found["missed"] = ("Missed last time", missed_last_time(store, deck))
-        found["due"] = ("Due now (flashcard schedule)", due_now(store, deck, context.now()))
+        due = due_now(store, deck, context.now(), **context.settings.scheduler_options())
+        found["due"] = ("Due now (flashcard schedule)", due)
     for tag in sorted({tag for card in deck.cards for tag in card.tags}):
         found[f"tag:{tag}"] = (f"Tag: {tag}", with_tags(deck.cards, tag))
     return found
@@ -55,15 +71,19 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         with Vertical(id="quiz-options"):
             yield Label(plain(f"Quiz: {self.deck.title}"), classes="heading")
             yield OptionList(*self._options(), id="quiz-scope")
-            yield Checkbox("Shuffle cards (c)", id="shuffle-cards", compact=True)
-            yield Checkbox("Shuffle choices (x)", id="shuffle-choices", compact=True)
+            settings = self.context.settings
+            for switch_id, on in (
+                ("shuffle-cards", settings.shuffle_cards),
+                ("shuffle-choices", settings.shuffle_choices),
+            ):
+                yield Checkbox(switch_label(switch_id, on), on, id=switch_id, compact=True)
             yield Label("enter: start · escape: back", classes="muted")
 
     def _options(self) -> list[Option]:
         options = []
         for scope_id, (label, cards) in self.scopes.items():
-            count = f"{len(cards)} card{'s' if len(cards) != 1 else ''}"
-            options.append(Option(plain(f"{label} ({count})"), id=scope_id, disabled=not cards))
+            text = f"{label} ({count_text(len(cards))})"
+            options.append(Option(plain(text), id=scope_id, disabled=not cards))
         return options
 
     def on_mount(self) -> None:
@@ -73,6 +93,12 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
 
     def action_toggle(self, selector: str) -> None:
         self.query_one(selector, Checkbox).toggle()
+
+    @on(Checkbox.Changed)
+    def _switched(self, event: Checkbox.Changed) -> None:
+        box = event.checkbox
+        if box.id in SWITCHES:
+            box.label = switch_label(box.id, event.value)
 
     @on(OptionList.OptionSelected, "#quiz-scope")
     def _start(self, event: OptionList.OptionSelected) -> None:
