@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -26,8 +26,12 @@ RIGHT_MARK = "✓"
 WRONG_MARK = "✗"
 
 
-def verdict_line(verdict: Verdict) -> str:
-    """`✓ Right — detail` or `✗ Not quite — detail` (the detail says why in words)."""
+def verdict_line(verdict: Verdict, self_graded: bool = False) -> str:
+    """`✓ Right — detail` or `✗ Not quite — detail` (the detail says why in words); a
+    self-graded flashcard reads `✓ You knew it` or `✗ Not yet` (you graded it)."""
+    if self_graded:
+        head = f"{RIGHT_MARK} You knew it" if verdict.right else f"{WRONG_MARK} Not yet"
+        return f"{head} (self-graded)"
     head = f"{RIGHT_MARK} Right" if verdict.right else f"{WRONG_MARK} Not quite"
     return f"{head} — {verdict.detail}" if verdict.detail else head
 
@@ -84,7 +88,7 @@ def correction(
     if verdict.right or kind.response_kind == "self":
         return None
     if kind.response_kind == "order":
-        return Group(Text("The right order:"), order_table(card.steps, list(response)))
+        return order_table(card.steps, list(response))
     if kind.response_kind == "multi":
         choices: tuple[str, ...] = card.choices
         shown = [choices[i] for i in order] if order else list(choices)

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static
 from textual.worker import Worker, WorkerState
 
+from studyapp.deck.cards import card_type
 from studyapp.deck.grading import AnswerError, Verdict
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, with_texts
@@ -62,7 +63,7 @@ class QuizScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back"),
         Binding("n,enter", "next", "Next card", key_display="n"),
-        Binding("e", "solver", "Open in solver"),
+        Binding("e,f3", "solver", "Open in solver", key_display="e/F3"),
         Binding("r", "retry", "Retry missed"),
         Binding("h,f2", "hint", "Hint", key_display="h/F2"),
         Binding("ctrl+z", "undo", "Undo", priority=True),
@@ -172,7 +173,9 @@ class QuizScreen(Screen):
         )
         if asks_for_experiment(message.showing.card):
             experiment = self.query_one("#quiz-experiment", Static)
-            experiment.update("This card is about an experiment: e opens it in the solver.")
+            experiment.update(
+                "This card is about an experiment: e (F3 while typing) opens it in the solver."
+            )
             experiment.display = True
         holder = self.query_one("#quiz-answer")
         await holder.remove_children()
@@ -231,7 +234,8 @@ class QuizScreen(Screen):
         self.query_one("#quiz-answer").disabled = True
         self.query_one("#quiz-experiment").display = False
         verdict = self.query_one("#quiz-verdict", Static)
-        verdict.update(plain(verdict_line(grade)))
+        self_graded = card_type(card).response_kind == "self"
+        verdict.update(plain(verdict_line(grade, self_graded)))
         verdict.set_class(grade.correct, "-right")
         verdict.set_class(not grade.correct, "-wrong")
         assert self.session is not None
@@ -262,10 +266,14 @@ class QuizScreen(Screen):
         self.call_after_refresh(self._verdict_in_view)
 
     def _verdict_in_view(self) -> None:
-        """Scroll (only as far as needed) so the verdict and what follows it are in view."""
+        """Scroll only as far as needed to show the verdict and the correction after it
+        (the verdict at the top when both do not fit), so no answer leaves the learner
+        looking at empty rows."""
         scroll = self.query_one("#quiz", VerticalScroll)
-        verdict = self.query_one("#quiz-verdict")
-        scroll.scroll_to_widget(verdict, animate=False, top=verdict.region.y > scroll.region.y)
+        correction = self.query_one("#quiz-correction")
+        if correction.display:
+            scroll.scroll_to_widget(correction, animate=False)
+        scroll.scroll_to_widget(self.query_one("#quiz-verdict"), animate=False)
 
     @on(EnginePanel.Shown)
     async def _report_shown(self, message: EnginePanel.Shown) -> None:

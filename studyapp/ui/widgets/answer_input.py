@@ -78,16 +78,28 @@ class ChoiceAnswer(OptionList):
         self.post_message(Answered(self.values[event.option_index]))
 
 
+def ticked_label(index: int, text: str, ticked: bool) -> Content:
+    """`[x] 1. text` or `[ ] 1. text`: the tick in words as well as in colour."""
+    return Content(f"{'[x]' if ticked else '[ ]'} {index + 1}. {text}")
+
+
 class MultiAnswer(SelectionList[str]):
     """Tick every right option: space or its number toggles, enter submits the ticked
-    texts."""
+    texts. Each option says `[x]` or `[ ]` in text, not only by colour."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Submit")]
 
     def __init__(self, choices: list[str]) -> None:
+        self.choices = choices
         super().__init__(
-            *((numbered(p, text), text) for p, text in enumerate(choices)), id="answer"
+            *((ticked_label(p, text, False), text) for p, text in enumerate(choices)),
+            id="answer",
         )
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        ticked = set(self.selected)
+        for index, text in enumerate(self.choices):
+            self.replace_option_prompt_at_index(index, ticked_label(index, text, text in ticked))
 
     def on_key(self, event) -> None:
         if event.character in NUMBER_KEYS and int(event.character) <= self.option_count:
