@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from studyapp import __version__
-from studyapp.commands.open_app import add_theme_option, chosen_theme
+from studyapp.commands.open_app import add_theme_option, chosen_theme, known_theme
 from studyapp.paths import data_dir, settings_file, user_decks_dir
 from studyapp.progress.store import RENAME_OPTION
 from studyapp.settings import load_settings
@@ -73,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in loaded.problems:
         print(f"studyapp: settings: {problem}", file=sys.stderr)
     args.settings = loaded.settings
+    if not args.theme and not known_theme(args.settings.theme):
+        print(
+            f"studyapp: settings: unknown theme {args.settings.theme!r}; "
+            f"{chosen_theme(args)} is used",
+            file=sys.stderr,
+        )
     args.theme = chosen_theme(args)  # --theme, else the settings file's
     if args.command is None:
         from studyapp.commands.open_app import open_app

@@ -37,12 +37,23 @@ def add_theme_option(parser: argparse.ArgumentParser, default: str | None = None
     )
 
 
+def known_theme(name: str) -> bool:
+    """Whether `name` is one of Textual's themes."""
+    from textual.theme import BUILTIN_THEMES
+
+    return name in BUILTIN_THEMES
+
+
 def chosen_theme(args: argparse.Namespace) -> str:
-    """`--theme` when given, else the theme of the learner's settings (the default one
-    without settings)."""
-    settings = getattr(args, "settings", None)
+    """`--theme` when given, else the theme of the learner's settings when Textual knows
+    it, else the default one."""
     given = getattr(args, "theme", None)
-    return given or (settings.theme if settings is not None else DEFAULT_THEME)
+    if given:
+        return given
+    settings = getattr(args, "settings", None)
+    if settings is not None and known_theme(settings.theme):
+        return settings.theme
+    return DEFAULT_THEME
 
 
 def run_app(args: argparse.Namespace, deck_paths: Sequence[Path]) -> int:

@@ -70,6 +70,9 @@ def test_theme_option_is_validated_against_the_available_themes(capsys):
     assert chosen_theme(with_settings) == "gruvbox"
     with_settings.theme = "nord"
     assert chosen_theme(with_settings) == "nord"  # --theme wins over the settings
+    unknown = parser.parse_args([])
+    unknown.settings = Settings(theme="no-such-theme")
+    assert chosen_theme(unknown) == "textual-dark"  # a bad settings theme never crashes
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args(["--theme", "no-such-theme"])
     assert exit_info.value.code == 2
