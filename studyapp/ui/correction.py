@@ -18,7 +18,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from studyapp.deck.cards import Verdict, card_type
+from studyapp.deck.cards import MultiCard, OrderCard, Verdict, card_type
 from studyapp.deck.model import Card
 from studyapp.text import terminal_safe
 
@@ -87,10 +87,10 @@ def correction(
     kind = card_type(card)
     if verdict.right or kind.response_kind == "self":
         return None
-    if kind.response_kind == "order":
+    if kind.response_kind == "order" and isinstance(card, OrderCard):
         return order_table(card.steps, list(response))
-    if kind.response_kind == "multi":
-        choices: tuple[str, ...] = card.choices
+    if kind.response_kind == "multi" and isinstance(card, MultiCard):
+        choices = card.choices
         shown = [choices[i] for i in order] if order else list(choices)
         lines = multi_lines(shown, list(response), card.answers)
         return Text("\n".join(["Each choice:", *lines]))

@@ -458,3 +458,21 @@ async def test_the_solver_greys_the_previous_report_while_a_new_run_computes(app
         panel.cancel()
         await settle(app, pilot)
         assert panel.query_one("#engine-body").styles.opacity == 1
+
+
+async def test_the_back_of_a_multi_card_in_flashcards_is_a_list_under_its_heading(app_with):
+    app = app_with("types")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_flashcards("types")
+        await settle(app, pilot)
+        screen = app.screen
+        while screen.card is not None and screen.card.id != "multi":
+            await pilot.press("space", "4")
+            await settle(app, pilot)
+        await pilot.press("space")
+        await settle(app, pilot)
+        back = screen.query_one("#flash-back-text").source
+        assert back.startswith(
+            "**Answer:**\n\n- keeps the direction\n- scales every entry alike\n\n"
+        ), back

@@ -213,10 +213,10 @@ class FlashcardScreen(Screen):
         if undone.kind == "review" and undone.deck_id == self.deck.id and card is not None:
             self.reviewed = max(0, self.reviewed - 1)
             self.queue = [card, *(c for c in self.queue if c.id != card.id)]
-            self.notify(plain("Rating undone: the card is back, rate it again."))
+            self.notify("Rating undone: the card is back, rate it again.")
         else:
             what = "rating" if undone.kind == "review" else "quiz answer"
-            self.notify(plain(f"Undone: a {what} on {undone.card_id} ({undone.deck_id})."))
+            self.notify(f"Undone: a {what} on {undone.card_id} ({undone.deck_id}).", markup=False)
         self.show_front()
 
     def action_solver(self) -> None:

@@ -314,7 +314,7 @@ class QuizScreen(Screen):
             self.notify("Nothing to undo in this quiz.")
             return
         await self.query_one(EnginePanel).clear()
-        self.notify(plain(f"Undone: your answer to card {self.session.index + 1}."))
+        self.notify(f"Undone: your answer to card {self.session.index + 1}.")
         self.load_card()
 
     def action_leave(self) -> None:
