@@ -4,13 +4,20 @@ Beyond the loader's schema checks, every engine link is run with its parameters
 (randomised cards with `draws` seeded draws), every engine-backed numeric answer is
 recomputed, and a stated `answer` that disagrees with the engine's scalar beyond the
 card's tolerance is an error.
+
+The engine work is bounded: identical runs (same experiment, same parameters once the
+defaults are filled in) are computed once, and each deck may spend at most
+`CheckBudget` distinct runs and seconds; a deck that asks for more is told so and its
+remaining cards are not run. A failure of any kind while checking one deck is an
+error of that deck; the other decks are still checked.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +25,21 @@ from typing import Any
 from engine import registry
 from engine.report import Report
 from studyapp.deck.cards import card_type
+from studyapp.deck.check_budget import CheckBudget
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
 from studyapp.deck.model import Card
 from studyapp.deck.placeholders import missing_scalars
 from studyapp.deck.showing import after_answer_fields, draw
 
+__all__ = ["CheckBudget", "CheckResult", "ProgressFn", "check_paths"]
+
 DEFAULT_DRAWS = 3
+
+
+# progress(done, total, what): `done` of `total` engine checks (cards x draws) finished,
+# `what` names the deck being checked; "" before the first deck and after the last.
+ProgressFn = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -68,23 +83,61 @@ class CheckResult:
 class _EngineCheck:
     """Runs engine links (each distinct experiment+params once) and reports problems."""
 
-    def __init__(self, draws: int):
+    def __init__(self, draws: int, budget: CheckBudget):
         self.draws = draws
+        self.budget = budget
         self.cache: dict[tuple[str, str], Report | str] = {}
         self.runs = 0
+        self.deck_runs = 0
+        self.deck_seconds = 0.0
+
+    def start_deck(self) -> None:
+        self.deck_runs, self.deck_seconds = 0, 0.0
+
+    def over_budget(self) -> bool:
+        return self.deck_runs >= self.budget.max_runs or self.deck_seconds > self.budget.max_seconds
+
+    @staticmethod
+    def key(experiment: str, params: dict[str, Any]) -> tuple[str, str]:
+        """The cache key: the experiment and its parameters with the defaults filled in
+        (so `{}` and the defaults written out are one run)."""
+        try:
+            values = registry.validate(experiment, params)
+        except Exception:  # the run reports why these parameters are refused
+            values = params
+        return experiment, repr(sorted(values.items()))
 
     def run(self, experiment: str, params: dict[str, Any]) -> Report | str:
         """The Report, or the error message when the experiment failed."""
-        key = (experiment, repr(sorted(params.items())))
+        key = self.key(experiment, params)
         if key not in self.cache:
             self.runs += 1
+            self.deck_runs += 1
+            started = time.perf_counter()
+
+            def out_of_time() -> bool:
+                """A long experiment's cancel flag: the deck's engine time is spent."""
+                spent = self.deck_seconds + time.perf_counter() - started
+                return spent > self.budget.max_seconds
+
             try:
-                self.cache[key] = registry.run(experiment, params)
+                self.cache[key] = registry.run(experiment, params, cancel=out_of_time)
+            except registry.Cancelled:
+                self.deck_seconds += time.perf_counter() - started
+                return (
+                    f"experiment {experiment!r} stopped: the deck's engine time "
+                    f"({self.budget.max_seconds:g} s) ran out during this run"
+                )
             except registry.ExperimentError as exc:
                 self.cache[key] = str(exc)
             except Exception as exc:  # a crashing experiment must not crash the checker
                 self.cache[key] = f"experiment {experiment!r} failed: {type(exc).__name__}: {exc}"
+            self.deck_seconds += time.perf_counter() - started
         return self.cache[key]
+
+    def seeds(self, card: Card) -> list[int | None]:
+        """The draws checked for `card`: `draws` seeds when randomised, else one."""
+        return list(range(self.draws)) if card.random_params() else [None]
 
     def card(self, inspection: Inspection, i: int, card: Card) -> list[Issue]:
         link = card.engine
@@ -103,8 +156,7 @@ class _EngineCheck:
             if not any((i.line, i.col, i.severity) == (line, col, severity) for i in issues):
                 issues.append(Issue(inspection.path, line, col, severity, message))  # first draw
 
-        seeds = range(self.draws) if card.random_params() else [None]
-        for seed in seeds:
+        for seed in self.seeds(card):
             values = draw(card, seed) if seed is not None else {}
             params = {**dict(link.params), **values}
             drawn = f" (draw {seed}: {values})" if seed is not None else ""
@@ -165,18 +217,57 @@ class _EngineCheck:
             check(card, value, drawn, report)
 
 
+def _budget_issue(inspection: Inspection, card: Card, engine: _EngineCheck) -> Issue:
+    budget = engine.budget
+    message = (
+        f"engine checks stopped at this card: the deck needs more than {budget.max_runs} "
+        f"distinct engine runs or {budget.max_seconds:g} s of engine time "
+        f"({engine.deck_runs} runs, {engine.deck_seconds:.1f} s so far); the cards from here "
+        "on are not verified: reuse parameter sets, or split the deck"
+    )
+    return Issue(inspection.path, card.line, 1, "error", message)
+
+
+def _check_engine(
+    inspection: Inspection, engine: _EngineCheck, tick: Callable[[int], None]
+) -> list[Issue]:
+    """The engine issues of one loaded deck, within the budget; `tick(n)` after each card."""
+    deck = inspection.deck
+    if deck is None:
+        return []
+    issues: list[Issue] = []
+    engine.start_deck()
+    for i, card in enumerate(deck.cards):
+        steps = len(engine.seeds(card)) if card.engine else 0
+        if steps and engine.over_budget():
+            issues.append(_budget_issue(inspection, card, engine))
+            break
+        issues.extend(engine.card(inspection, i, card))
+        tick(steps)
+    return issues
+
+
+def _failed(path: Path, exc: Exception) -> Issue:
+    message = f"cannot check the deck ({type(exc).__name__}: {str(exc)[:200]})"
+    return Issue(path, 1, 1, "error", message)
+
+
 def check_paths(
     paths: Iterable[str | os.PathLike[str]],
     *,
     run_engine: bool = True,
     draws: int = DEFAULT_DRAWS,
     limits: Limits | None = None,
+    budget: CheckBudget | None = None,
+    progress: ProgressFn | None = None,
 ) -> CheckResult:
-    """Check every deck file in `paths` (files or directories of *.toml)."""
+    """Check every deck file in `paths` (files or directories of *.toml); `progress`
+    hears of each engine check done."""
     result = CheckResult()
-    engine = _EngineCheck(draws)
+    engine = _EngineCheck(draws, budget or CheckBudget())
     owners: dict[str, Path] = {}
     files = deck_files(paths)
+    loaded: list[Inspection] = []
     for path in files:
         result.files += 1
         inspection = inspect_deck(path, limits)
@@ -189,9 +280,34 @@ def check_paths(
             continue
         result.decks += 1
         result.cards += len(deck.cards)
-        if run_engine:
-            for i, card in enumerate(deck.cards):
-                result.issues.extend(engine.card(inspection, i, card))
+        loaded.append(inspection)
+    if run_engine:
+        total = sum(
+            len(engine.seeds(card))
+            for item in loaded
+            if item.deck
+            for card in item.deck.cards
+            if card.engine
+        )
+        done = 0
+        if progress is not None:
+            progress(0, total, "")
+        for inspection in loaded:
+            name = str(inspection.path)
+
+            def tick(steps: int, name: str = name) -> None:
+                nonlocal done
+                done += steps
+                if progress is not None:
+                    progress(done, total, name)
+
+            tick(0)  # this deck starts
+            try:
+                result.issues.extend(_check_engine(inspection, engine, tick))
+            except Exception as exc:  # one deck's failure is that deck's error only
+                result.issues.append(_failed(inspection.path, exc))
+        if progress is not None:
+            progress(total, total, "")  # every deck done (some perhaps stopped early)
     if not files:
         result.issues.append(Issue(Path(), 1, 1, "error", "no deck files (*.toml) found"))
     result.engine_runs = engine.runs
