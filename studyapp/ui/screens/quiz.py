@@ -326,8 +326,12 @@ class QuizScreen(Screen):
 
         def chosen(choice: str | None) -> None:
             if choice == "discard" and self.session is not None:
-                while self.session.take_back() is not None:
-                    pass
+                try:
+                    while self.session.take_back() is not None:
+                        pass
+                except StoreError as error:
+                    self.notify(str(error), title="Not undone", severity="error", markup=False)
+                    return
             if choice in ("keep", "discard"):
                 self.app.pop_screen()
 
