@@ -1,9 +1,14 @@
 """`studyapp check`: validate deck files and let them verify themselves.
 
-Beyond the loader's schema checks, every engine link is run with its parameters
-(randomised cards with `draws` seeded draws), every engine-backed numeric answer is
-recomputed, and a stated `answer` that disagrees with the engine's scalar beyond the
-card's tolerance is an error.
+Beyond the loader's schema checks (a formula card's symbols, shapes, answer and feedback
+answers are read there), every engine link is run with its parameters (randomised cards
+with `draws` seeded draws), every engine-backed numeric answer is recomputed, and a
+stated `answer` that disagrees with the engine's scalar beyond the card's tolerance is an
+error.
+
+Every card is then graded by its own grader (`grade_response`): each response the card
+declares right must grade right (a randomised card's on every draw checked), and each
+targeted-feedback answer must grade wrong and be shown that feedback.
 
 The engine work is bounded: identical runs (same experiment, same parameters once the
 defaults are filled in) are computed once, and each deck may spend at most
@@ -24,8 +29,11 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
-from studyapp.deck.cards import card_type
+from studyapp.deck.cards import Verdict, card_type
 from studyapp.deck.check_budget import CheckBudget
+from studyapp.deck.errors import AnswerError
+from studyapp.deck.fields import short
+from studyapp.deck.grading import grade_response
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
 from studyapp.deck.model import Card
@@ -35,6 +43,94 @@ from studyapp.deck.showing import after_answer_fields, draw
 __all__ = ["CheckBudget", "CheckResult", "ProgressFn", "check_paths"]
 
 DEFAULT_DRAWS = 3
+ANSWER_KEYS = ("answer", "answers", "steps")
+
+# report(severity, key path in the card's table, message): records one issue of a card
+Reporter = Any
+
+
+def card_reporter(inspection: Inspection, i: int, card: Card, issues: list[Issue]) -> Any:
+    """A `report(severity, where, message, at=None)` adding located issues of card `i` to
+    `issues` (one per position and severity: the first draw's)."""
+    index = inspection.index
+
+    def report(
+        severity: Severity,
+        where: tuple[str | int, ...],
+        message: str,
+        at: tuple[int, int] | None = None,
+    ) -> None:
+        line, col = at or (index.position("card", i, *where) if index else (card.line, 1))
+        if not any((i.line, i.col, i.severity) == (line, col, severity) for i in issues):
+            issues.append(Issue(inspection.path, line, col, severity, message))
+
+    return report
+
+
+def _graded(card: Card, response: Any, expected: float | None) -> Verdict | str:
+    """The card's verdict on `response`, or why its grader cannot read it."""
+    try:
+        return grade_response(card, response, expected=expected)
+    except AnswerError as exc:
+        return str(exc)
+
+
+def feedback_response(card: Card, answer: Any) -> Any:
+    """A feedback entry's answer as the response the learner would give."""
+    kind = card_type(card).response_kind
+    if kind == "multi":
+        return [answer]
+    if kind == "text" and isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        return repr(float(answer))
+    return answer
+
+
+def verify_grading(card: Card, expected: float | None, drawn: str, report: Reporter) -> None:
+    """The card graded by its own grader: every declared right response right, every
+    targeted-feedback answer wrong and shown its feedback. `expected` is the numeric answer
+    of this draw (None for other cards)."""
+    declared = card_type(card).declared_responses
+    responses = [] if declared is None else declared(card, expected)
+    key = next((k for k in ANSWER_KEYS if k in type(card).__dataclass_fields__), "answer")
+    for response in responses:
+        verdict = _graded(card, response, expected)
+        if isinstance(verdict, str):
+            report(
+                "error",
+                (key,),
+                f"the card's grader cannot read its own answer {short(response)}{drawn}: {verdict}",
+            )
+        elif not verdict.right:
+            report(
+                "error",
+                (key,),
+                f"the card's own answer {short(response)} grades wrong{drawn}: {verdict.detail}",
+            )
+    for j, item in enumerate(card.feedback):
+        at = ("feedback", j, "answer")
+        verdict = _graded(card, feedback_response(card, item.answer), expected)
+        if isinstance(verdict, str):
+            report(
+                "error",
+                at,
+                f"feedback answer {short(item.answer)} cannot be read by the "
+                f"card's grader{drawn}: {verdict}",
+            )
+        elif verdict.right:
+            report(
+                "error",
+                at,
+                f"feedback answer {short(item.answer)} grades right{drawn} "
+                f"({verdict.detail}), so its feedback is never shown: remove it or fix "
+                "the card's answer",
+            )
+        elif verdict.feedback is None or item.text not in verdict.feedback:
+            report(
+                "warning",
+                at,
+                f"feedback answer {short(item.answer)} is matched by an "
+                f"earlier feedback entry{drawn}, so this text is never shown",
+            )
 
 
 # progress(done, total, what): `done` of `total` engine checks (cards x draws) finished,
@@ -143,18 +239,8 @@ class _EngineCheck:
         link = card.engine
         if link is None:
             return []
-        index = inspection.index
         issues: list[Issue] = []
-
-        def report(
-            severity: Severity,
-            where: tuple[str | int, ...],
-            message: str,
-            at: tuple[int, int] | None = None,
-        ) -> None:
-            line, col = at or (index.position("card", i, *where) if index else (card.line, 1))
-            if not any((i.line, i.col, i.severity) == (line, col, severity) for i in issues):
-                issues.append(Issue(inspection.path, line, col, severity, message))  # first draw
+        report = card_reporter(inspection, i, card, issues)
 
         for seed in self.seeds(card):
             values = draw(card, seed) if seed is not None else {}
@@ -165,7 +251,9 @@ class _EngineCheck:
                 report("error", ("engine",), f"{result}{drawn}")
                 continue
             if link.answer is not None:
-                self.engine_answer(card, result, drawn, report)
+                value = self.engine_answer(card, result, drawn, report)
+                if value is not None and card.answer_from_engine():
+                    verify_grading(card, value, drawn, report)
             self.placeholders(inspection, i, card, result, drawn, report)
         return issues
 
@@ -193,12 +281,13 @@ class _EngineCheck:
                 )
 
     @staticmethod
-    def engine_answer(card: Card, result: Report, drawn: str, report: Any) -> None:
-        """The answer scalar named by `engine.answer` exists and is finite; then the card
-        type checks the card against it (e.g. a numeric card's written answer)."""
+    def engine_answer(card: Card, result: Report, drawn: str, report: Any) -> float | None:
+        """The answer scalar named by `engine.answer` exists and is finite (its value is
+        returned); then the card type checks the card against it (e.g. a numeric card's
+        written answer)."""
         link = card.engine
         if link is None or link.answer is None:
-            return
+            return None
         if link.answer not in result.scalar_names():
             names = ", ".join(result.scalar_names()) or "none"
             report(
@@ -207,14 +296,15 @@ class _EngineCheck:
                 f"the report of {link.experiment!r} has no scalar {link.answer!r}; "
                 f"its scalars are: {names}",
             )
-            return
+            return None
         value = float(result.scalar(link.answer))
         if not math.isfinite(value):
             report("error", ("engine", "answer"), f"{link.answer} is {value}{drawn}")
-            return
+            return None
         check = card_type(card).check_engine_value
         if check is not None:
             check(card, value, drawn, report)
+        return value
 
 
 def _budget_issue(inspection: Inspection, card: Card, engine: _EngineCheck) -> Issue:
@@ -252,6 +342,23 @@ def _failed(path: Path, exc: Exception) -> Issue:
     return Issue(path, 1, 1, "error", message)
 
 
+def _verify_fixed_answers(inspection: Inspection) -> list[Issue]:
+    """`verify_grading` for every card of a loaded deck whose answer is not the engine's
+    (those are verified per draw with the engine's value)."""
+    issues: list[Issue] = []
+    deck = inspection.deck
+    if deck is None:
+        return issues
+    try:
+        for i, card in enumerate(deck.cards):
+            if not card.answer_from_engine():
+                report = card_reporter(inspection, i, card, issues)
+                verify_grading(card, card.given_answer(), "", report)
+    except Exception as exc:  # a grader failing is an error of this deck only
+        issues.append(_failed(inspection.path, exc))
+    return issues
+
+
 def check_paths(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -280,6 +387,7 @@ def check_paths(
             continue
         result.decks += 1
         result.cards += len(deck.cards)
+        result.issues.extend(_verify_fixed_answers(inspection))
         loaded.append(inspection)
     if run_engine:
         total = sum(

@@ -230,7 +230,7 @@ CORPUS: list[Hostile] = [
     ),
     Hostile(
         "numeric-sigfigs-99",
-        "sigfigs must be a whole number from 1 to 15",
+        "sigfigs must be a whole number from 1 to 12",
         in_card("num", "rtol = 0.01", f"sigfigs = 99 {MARK}"),
     ),
     Hostile(

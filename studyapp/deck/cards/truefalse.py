@@ -54,6 +54,11 @@ def grade(card: TrueFalseCard, response: Any, expected: float | None) -> Verdict
     return Verdict(right, feedback, card.answer_text(), detail)
 
 
+def declared_responses(card: TrueFalseCard, expected: float | None) -> list[Any]:
+    """The response the card declares right."""
+    return [card.answer]
+
+
 TRUEFALSE = CardType(
     name="truefalse",
     model=TrueFalseCard,
@@ -62,4 +67,5 @@ TRUEFALSE = CardType(
     grade=grade,
     response_kind="choice",
     fixed_choices=(("true", True), ("false", False)),
+    declared_responses=declared_responses,
 )
