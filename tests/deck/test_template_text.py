@@ -59,7 +59,7 @@ def test_every_shown_text_gets_the_drawn_values(fixture_experiments, write_deck)
     card = load_deck(path).card("drawn")
     showing = prepare(card, 0)
     steps = showing.values["steps"]
-    assert showing.question == f"Σ_{{t=1}}^{{{steps}}} ρ^t for ρ = 0.5?"
+    assert showing.question.startswith(f"Σ_{{t=1}}^{{{steps}}} ρ^t for ρ = 0.5?")
     assert showing.hint == f"There are {steps} terms."
     assert showing.explanation.startswith(f"With {steps} steps the sum is ")
     assert not LEFTOVER.search(showing.explanation)
