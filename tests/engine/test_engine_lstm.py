@@ -204,6 +204,14 @@ def test_jacobian_norms_match_a_finite_difference_jacobian():
         assert norms["c"][k] == pytest.approx(np.linalg.norm(dc_dc, 2), rel=1e-7)
 
 
+def test_without_recurrent_weights_the_cell_path_is_the_product_of_forget_gates():
+    p, xs, _, h0, c0 = make_problem(T=8, seed=6)
+    cut = lstm.Params(Wx=p.Wx, Wh=np.zeros_like(p.Wh), b=p.b, V=p.V, c=p.c)
+    forget = lstm.forward(cut, xs, h0, c0).gates[:, 0, 4:8]  # f_1..f_T of batch item 0
+    expected = [np.max(np.prod(forget[k:], axis=0)) for k in range(9)]  # ‖diag(Π f)‖₂
+    np.testing.assert_allclose(lstm.jacobian_norms(cut, xs, h0, c0)["c"], expected, rtol=1e-12)
+
+
 def test_forget_gate_near_one_carries_the_cell_gradient_and_near_zero_kills_it():
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((40, 1, 2))
