@@ -74,6 +74,6 @@ def table(
                 fraction = rate / peaks[name] if peaks.get(name) else float("nan")
                 lines.append(
                     f"  {cell:<5} {','.join(map(str, size)):<18} {name:<8} "
-                    f"{seconds * 1e3:10.2f} {rate:9.2f} {fraction:8.1%}"
+                    f"{seconds * 1e3:10.3f} {rate:9.2f} {fraction:8.1%}"
                 )
     return "\n".join(lines)
