@@ -46,8 +46,8 @@ def _gradients_call(
 ) -> Callable[[], object]:
     B, T, D, H, O = size  # noqa: E741
     rng = np.random.default_rng(1)
-    xs = rng.standard_normal((T, B, D)).astype(dtype)
-    ys = rng.standard_normal((T, B, O)).astype(dtype)
+    xs: np.ndarray = rng.standard_normal((T, B, D)).astype(dtype)
+    ys: np.ndarray = rng.standard_normal((T, B, O)).astype(dtype)
     if cell == "LSTM":
         p = lstm.init(D, H, O, seed=0, dtype=dtype)
         return lambda: lstm.gradients(p, xs, ys)
