@@ -11,16 +11,18 @@ Gate blocks are stacked i, f, g, o (rows k·H..(k+1)·H of Wx, Wh and b):
 
 Backward, t = T..1, starting from dZ_{T+1} = 0 and Δc_{T+1} ⊙ f_{T+1} = 0:
 
-    G_t  = E_t V                                          (1) direct ∂L_t/∂h_t, E_t = ∂L_t/∂y_t
-    Δh_t = G_t + dZ_{t+1} Wh                              (2) ∂L/∂h_t
-    Δc_t = Δh_t ⊙ o_t ⊙ (1 − tanh² c_t) + Δc_{t+1} ⊙ f_{t+1}   (3) ∂L/∂c_t
-    dZ_t = [Δc_t ⊙ g_t ⊙ i_t(1 − i_t),                    (4) ∂L/∂z_t, block i
-            Δc_t ⊙ c_{t−1} ⊙ f_t(1 − f_t),                    block f
-            Δc_t ⊙ i_t ⊙ (1 − g_t²),                          block g
-            Δh_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)]                  block o
-    dWx = Σ_t dZ_tᵀ X_t   dWh = Σ_t dZ_tᵀ H_{t−1}   db = Σ dZ_t        (5)
-    dV = Σ_t E_tᵀ H_t     dc = Σ E_t                                   (6)
-    dh0 = dZ_1 Wh         dc0 = Δc_1 ⊙ f_1                             (7)
+    G_t  = E_t V                                   (1) direct ∂L_t/∂h_t, E_t = ∂L_t/∂y_t
+    K_t  = [g_t ⊙ i_t(1 − i_t), c_{t−1} ⊙ f_t(1 − f_t),
+            i_t ⊙ (1 − g_t²), tanh(c_t) ⊙ o_t(1 − o_t)]   (2) local gate factors
+    κ_t  = o_t ⊙ (1 − tanh² c_t)                   (3) ∂h_t/∂c_t (a diagonal)
+    Δh_t = G_t + dZ_{t+1} Wh                       (4) ∂L/∂h_t
+    Δc_t = Δh_t ⊙ κ_t + Δc_{t+1} ⊙ f_{t+1}         (5) ∂L/∂c_t
+    dZ_t = [Δc_t, Δc_t, Δc_t, Δh_t] ⊙ K_t          (6) ∂L/∂z_t, blocks i, f, g, o
+    dWx = Σ_t dZ_tᵀ X_t   dWh = Σ_t dZ_tᵀ H_{t−1}   db = Σ dZ_t        (7)
+    dV = Σ_t E_tᵀ H_t     dc = Σ E_t                                   (8)
+    dh0 = dZ_1 Wh         dc0 = Δc_1 ⊙ f_1                             (9)
+
+K_t and κ_t hold no Δ, so they are formed for all t at once before the time loop.
 """
 
 from __future__ import annotations
@@ -249,9 +251,11 @@ def forward(p: Params, xs: object, h0: object = None, c0: object = None) -> Forw
     gates += p.b
     tanh_c = np.empty((T, B, H), dtype=dtype)
     WhT = p.Wh.T
+    recurrent = np.empty((B, GATES * H), dtype=dtype)
     for t in range(T):
         z = gates[t]
-        z += hs[t] @ WhT
+        np.matmul(hs[t], WhT, out=recurrent)
+        z += recurrent
         i, f, g, o = _blocks(z)
         _sigmoid(z[:, : 2 * H], z[:, : 2 * H])  # i, f
         np.tanh(g, out=g)
@@ -308,34 +312,43 @@ class Gradients:
 
 
 def _backward(p: Params, fwd: Forward, xs: np.ndarray, err: np.ndarray) -> dict[str, np.ndarray]:
-    """Equations (1)–(7) of the module docstring; `err` holds E_t = ∂L_t/∂y_t."""
+    """Equations (1)–(9) of the module docstring; `err` holds E_t = ∂L_t/∂y_t.
+
+    dZ starts as K (all t) and becomes dZ_t in place, step by step; G_t becomes Δh_t in
+    place. Seven numpy calls per step on (B, H) and (B, 4H) slices.
+    """
     T, B, D = xs.shape
     _, H, n_out = p.sizes
+    dtype = p.dtype
     direct = (err.reshape(T * B, n_out) @ p.V).reshape(T, B, H)  # (1) G_t
-    dZ = np.empty_like(fwd.gates)
-    dh_carry = np.zeros((B, H), dtype=p.dtype)  # dZ_{t+1} Wh
-    dc_carry = np.zeros((B, H), dtype=p.dtype)  # Δc_{t+1} ⊙ f_{t+1}
+    i, f, g, o = (fwd.gates.reshape(T, B, GATES, H)[:, :, k] for k in range(GATES))
+    dZ = np.empty((T, B, GATES, H), dtype=dtype)  # (2) K_t
+    np.multiply(g, i * (1 - i), out=dZ[:, :, 0])
+    np.multiply(fwd.cs[:-1], f * (1 - f), out=dZ[:, :, 1])
+    np.multiply(i, 1 - g * g, out=dZ[:, :, 2])
+    np.multiply(fwd.tanh_c, o * (1 - o), out=dZ[:, :, 3])
+    kappa = o * (1 - fwd.tanh_c * fwd.tanh_c)  # (3)
+    dh_carry = np.zeros((B, H), dtype=dtype)  # dZ_{t+1} Wh
+    dc_carry = np.zeros((B, H), dtype=dtype)  # Δc_{t+1} ⊙ f_{t+1}
+    dc = np.empty((B, H), dtype=dtype)
+    add, multiply, matmul = np.add, np.multiply, np.matmul
     for t in range(T - 1, -1, -1):  # array index t holds time t + 1
-        i, f, g, o = _blocks(fwd.gates[t])
-        tanh_c = fwd.tanh_c[t]
-        dh = direct[t] + dh_carry  # (2)
-        dc = dh * o * (1 - tanh_c * tanh_c) + dc_carry  # (3)
-        di, df, dg, do = _blocks(dZ[t])  # (4)
-        np.multiply(dc * g, i * (1 - i), out=di)
-        np.multiply(dc * fwd.cs[t], f * (1 - f), out=df)
-        np.multiply(dc * i, 1 - g * g, out=dg)
-        np.multiply(dh * tanh_c, o * (1 - o), out=do)
-        dh_carry = dZ[t] @ p.Wh
-        dc_carry = dc * f
+        dh = add(direct[t], dh_carry, out=direct[t])  # (4)
+        multiply(dh, kappa[t], out=dc)  # (5)
+        add(dc, dc_carry, out=dc)
+        multiply(dZ[t, :, :3], dc[:, None, :], out=dZ[t, :, :3])  # (6)
+        multiply(dZ[t, :, 3], dh, out=dZ[t, :, 3])
+        matmul(dZ[t].reshape(B, GATES * H), p.Wh, out=dh_carry)
+        multiply(dc, f[t], out=dc_carry)
     dZ2 = dZ.reshape(T * B, GATES * H)
     err2 = err.reshape(T * B, n_out)
     return {
-        "Wx": dZ2.T @ xs.reshape(T * B, D),  # (5)
+        "Wx": dZ2.T @ xs.reshape(T * B, D),  # (7)
         "Wh": dZ2.T @ fwd.hs[:-1].reshape(T * B, H),
         "b": dZ2.sum(axis=0),
-        "V": err2.T @ fwd.hs[1:].reshape(T * B, H),  # (6)
+        "V": err2.T @ fwd.hs[1:].reshape(T * B, H),  # (8)
         "c": err2.sum(axis=0),
-        "h0": dh_carry,  # (7)
+        "h0": dh_carry,  # (9)
         "c0": dc_carry,
     }
 
@@ -348,7 +361,7 @@ def gradients(
     h0: object = None,
     c0: object = None,
 ) -> Gradients:
-    """L and ∂L/∂{Wx, Wh, b, V, c, h0, c0} by full BPTT (module docstring, (1)–(7)).
+    """L and ∂L/∂{Wx, Wh, b, V, c, h0, c0} by full BPTT (module docstring, (1)–(9)).
 
     Overflow never raises: the result has finite=False and a warning instead.
     """
