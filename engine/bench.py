@@ -308,5 +308,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(bench_checkpoint.table())
     print()
-    print(bench_gated.table(args.sizes, {n: DTYPES[n] for n in args.dtypes}, peaks, budget))
+    print(bench_gated.table(args.sizes, {n: DTYPES[n] for n in args.dtypes}, peaks, budget, cores))
     return 0

@@ -1,6 +1,8 @@
 """The LSTM and GRU rows of `python -m engine bench`: forward + backward time of
-`lstm.gradients` and `gru.gradients` at the Elman sizes, with GFLOP/s and the fraction
-of the matmul peak measured for the Elman rows.
+`lstm.gradients` and `gru.gradients` at the Elman sizes, with one BLAS thread and with
+every core (interleaved: many small per-step products suffer most from a second thread
+on a busy machine), GFLOP/s of the faster and the fraction of the matmul peak measured
+for the Elman rows.
 
 FLOPs ≈ 3 · 2·B·T·(G·H·D + G·H·H + H·O) with G = 4 gate blocks (LSTM) or 3 (GRU): the
 forward pass's multiply-adds, and about twice as many in the backward pass.
@@ -14,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from engine import gru, lstm
+from engine import gru, lstm, threads
 
 GATE_BLOCKS = {"LSTM": 4, "GRU": 3}
 MIN_RUNS = 3
@@ -25,20 +27,27 @@ def flops(blocks: int, B: int, T: int, D: int, H: int, O: int) -> float:  # noqa
     return 3.0 * 2.0 * B * T * (blocks * H * D + blocks * H * H + H * O)
 
 
-def median_seconds(call: Callable[[], object], budget_s: float) -> float:
-    """Median wall time of `call` after one warm-up run: MIN_RUNS runs, or one when a
-    single run already exceeds the budget."""
+def thread_medians(
+    call: Callable[[], object], counts: Sequence[int], budget_s: float
+) -> dict[int, float]:
+    """Median wall time of `call` per BLAS thread count, the counts taking turns: MIN_RUNS
+    rounds after one warm-up run, or a single round (the first run counted) when one run
+    already exceeds the budget."""
+    threads.configure(counts[0])
     start = time.perf_counter()
     call()
     first = time.perf_counter() - start
-    if first > budget_s:
-        return first
-    times = []
-    for _ in range(MIN_RUNS):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: dict[int, list[float]] = {n: [] for n in counts}
+    slow = first > budget_s
+    if slow:
+        times[counts[0]].append(first)  # the warm-up run is the measurement
+    for _ in range(1 if slow else MIN_RUNS):
+        for n in counts[1:] if slow else counts:
+            threads.configure(n)
+            start = time.perf_counter()
+            call()
+            times[n].append(time.perf_counter() - start)
+    return {n: statistics.median(values) for n, values in times.items()}
 
 
 def _gradients_call(
@@ -60,20 +69,29 @@ def table(
     dtypes: dict[str, type],
     peaks: dict[str, float],
     budget_s: float = 1.0,
+    cores: int = 1,
 ) -> str:
-    """One line per cell, size and dtype: median ms, GFLOP/s, fraction of `peaks[dtype]`."""
+    """One line per cell, size and dtype: median ms with one BLAS thread and with `cores`,
+    GFLOP/s of the faster and its fraction of `peaks[dtype]`. Restores the thread count."""
+    counts = sorted({1, cores})
     lines = [
-        "LSTM and GRU BPTT (forward + backward), median time:",
-        f"  {'cell':<5} {'B,T,D,H,O':<18} {'dtype':<8} {'ms':>10} {'GFLOP/s':>9} {'of peak':>8}",
+        "LSTM and GRU BPTT (forward + backward), median ms by BLAS threads:",
+        f"  {'cell':<4} {'B,T,D,H,O':<18} {'dtype':<7} {'1 thread':>10} "
+        f"{f'{cores} threads':>10} {'GFLOP/s':>8} {'of peak':>7}",
     ]
-    for cell, blocks in GATE_BLOCKS.items():
-        for size in sizes:
-            for name, dtype in dtypes.items():
-                seconds = median_seconds(_gradients_call(cell, size, dtype), budget_s)
-                rate = flops(blocks, *size) / seconds / 1e9
-                fraction = rate / peaks[name] if peaks.get(name) else float("nan")
-                lines.append(
-                    f"  {cell:<5} {','.join(map(str, size)):<18} {name:<8} "
-                    f"{seconds * 1e3:10.3f} {rate:9.2f} {fraction:8.1%}"
-                )
+    before = threads.blas_threads()
+    try:
+        for cell, blocks in GATE_BLOCKS.items():
+            for size in sizes:
+                for name, dtype in dtypes.items():
+                    medians = thread_medians(_gradients_call(cell, size, dtype), counts, budget_s)
+                    rate = flops(blocks, *size) / min(medians.values()) / 1e9
+                    fraction = rate / peaks[name] if peaks.get(name) else float("nan")
+                    lines.append(
+                        f"  {cell:<4} {','.join(map(str, size)):<18} {name:<7} "
+                        f"{medians[1] * 1e3:10.3f} {medians[cores] * 1e3:10.3f} "
+                        f"{rate:8.2f} {fraction:7.1%}"
+                    )
+    finally:
+        threads.configure(before)
     return "\n".join(lines)
