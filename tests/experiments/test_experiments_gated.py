@@ -81,6 +81,9 @@ def test_forget_bias_sweep_reaches():
     means = _table_column(report, "mean f")
     assert means == sorted(means) and 0 < means[0] < 0.05 and 0.95 < means[-1] < 1
     assert report.scalar("mean_forget_bias_plus_4") == means[-1]
+    # At b_f = +4 the paths through h make the norm grow past 1; the report says so.
+    assert _table_column(report, "‖∂c_T/∂c_0‖ (lag 50)")[-1] > 1
+    assert any("do not rule out exploding" in step for step in report.steps)
 
 
 def test_update_gate_sweep_reaches():
