@@ -12,16 +12,19 @@ Blocks are stacked r, z, n (rows k·H..(k+1)·H of Wx, Wh, bx and bh):
 
 Backward, t = T..1, starting from a zero carry:
 
-    G_t   = E_t V                                     (1) direct ∂L_t/∂h_t, E_t = ∂L_t/∂y_t
-    Δh_t  = G_t + Δh_{t+1} ⊙ z_{t+1} + dR_{t+1} Wh    (2) ∂L/∂h_t
-    dn_t  = Δh_t ⊙ (1 − z_t) ⊙ (1 − n_t²)             (3) ∂L/∂(A_n + r ⊙ R_n)
-    dz_t  = Δh_t ⊙ (h_{t−1} − n_t) ⊙ z_t(1 − z_t)     (4) ∂L/∂(A_z + R_z)
-    dr_t  = dn_t ⊙ R_n ⊙ r_t(1 − r_t)                 (5) ∂L/∂(A_r + R_r)
-    dA_t  = [dr_t, dz_t, dn_t]                        (6) ∂L/∂A_t
-    dR_t  = [dr_t, dz_t, dn_t ⊙ r_t]                  (7) ∂L/∂R_t
-    dWx = Σ dA_tᵀ X_t   dbx = Σ dA_t   dWh = Σ dR_tᵀ H_{t−1}   dbh = Σ dR_t      (8)
-    dV = Σ E_tᵀ H_t     dc = Σ E_t                                              (9)
-    dh0 = Δh_1 ⊙ z_1 + dR_1 Wh                                                  (10)
+    G_t   = E_t V                                    (1) direct ∂L_t/∂h_t, E_t = ∂L_t/∂y_t
+    κn_t  = (1 − z_t)(1 − n_t²)                      (2) local factors: ∂h_t/∂(A_n + r ⊙ R_n),
+    κz_t  = (h_{t−1} − n_t) z_t(1 − z_t)                 ∂h_t/∂(A_z + R_z),
+    κr_t  = κn_t ⊙ R_n ⊙ r_t(1 − r_t)                    ∂h_t/∂(A_r + R_r)
+    Δh_t  = G_t + Δh_{t+1} ⊙ z_{t+1} + dR_{t+1} Wh   (3) ∂L/∂h_t
+    dR_t  = Δh_t ⊙ [κr_t, κz_t, κn_t ⊙ r_t]          (4) ∂L/∂R_t, blocks r, z, n
+    dA_t  = Δh_t ⊙ [κr_t, κz_t, κn_t]                (5) ∂L/∂A_t
+    dWx = Σ dA_tᵀ X_t   dbx = Σ dA_t   dWh = Σ dR_tᵀ H_{t−1}   dbh = Σ dR_t      (6)
+    dV = Σ E_tᵀ H_t     dc = Σ E_t                                              (7)
+    dh0 = Δh_1 ⊙ z_1 + dR_1 Wh                                                  (8)
+
+The factors κ hold no Δ, so they are formed for all t at once before the time loop, and
+dA_t, which nothing in the loop needs, after it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import rnn
-from engine.lstm import check_state, check_targets, check_xs, chrono_bias, overflow_report
+from engine.lstm import (
+    check_state,
+    check_targets,
+    check_xs,
+    chrono_bias,
+    overflow_report,
+    product_norms,
+)
 
 PARAM_NAMES: tuple[str, ...] = ("Wx", "Wh", "bx", "bh", "V", "c")
 GRAD_NAMES: tuple[str, ...] = (*PARAM_NAMES, "h0")
@@ -214,39 +224,48 @@ class Gradients:
 
 
 def _backward(p: Params, fwd: Forward, xs: np.ndarray, err: np.ndarray) -> dict[str, np.ndarray]:
-    """Equations (1)–(10) of the module docstring; `err` holds E_t = ∂L_t/∂y_t."""
+    """Equations (1)–(8) of the module docstring; `err` holds E_t = ∂L_t/∂y_t.
+
+    `local` holds [κr, κz, κn] for all t; dR starts as [κr, κz, κn ⊙ r] and becomes dR_t
+    in place, G_t becomes Δh_t in place. Five numpy calls per step.
+    """
     T, B, D = xs.shape
     _, H, n_out = p.sizes
+    dtype = p.dtype
     direct = (err.reshape(T * B, n_out) @ p.V).reshape(T, B, H)  # (1) G_t
-    dA = np.empty_like(fwd.gates)
-    dR = np.empty_like(fwd.gates)
-    carry = np.zeros((B, H), dtype=p.dtype)  # Δh_{t+1} ⊙ z_{t+1} + dR_{t+1} Wh
+    r, z, n = (fwd.gates.reshape(T, B, GATES, H)[:, :, k] for k in range(GATES))
+    local = np.empty((T, B, GATES, H), dtype=dtype)  # (2)
+    np.multiply(1 - z, 1 - n * n, out=local[:, :, 2])
+    np.multiply(fwd.hs[:-1] - n, z * (1 - z), out=local[:, :, 1])
+    np.multiply(local[:, :, 2] * fwd.recurrent_n, r * (1 - r), out=local[:, :, 0])
+    dR = local.copy()
+    np.multiply(local[:, :, 2], r, out=dR[:, :, 2])
+    carry = np.zeros((B, H), dtype=dtype)  # Δh_{t+1} ⊙ z_{t+1} + dR_{t+1} Wh
+    recurrent = np.empty((B, H), dtype=dtype)
+    add, multiply, matmul = np.add, np.multiply, np.matmul
     for t in range(T - 1, -1, -1):  # array index t holds time t + 1
-        r, z, n = _blocks(fwd.gates[t])
-        dh = direct[t] + carry  # (2)
-        dA_r, dA_z, dA_n = _blocks(dA[t])
-        np.multiply(dh * (1 - z), 1 - n * n, out=dA_n)  # (3)
-        np.multiply(dh * (fwd.hs[t] - n), z * (1 - z), out=dA_z)  # (4)
-        np.multiply(dA_n * fwd.recurrent_n[t], r * (1 - r), out=dA_r)  # (5), (6)
-        dR[t, :, : 2 * H] = dA[t, :, : 2 * H]  # (7)
-        np.multiply(dA_n, r, out=dR[t, :, 2 * H :])
-        carry = dh * z + dR[t] @ p.Wh
+        dh = add(direct[t], carry, out=direct[t])  # (3)
+        multiply(dR[t], dh[:, None, :], out=dR[t])  # (4)
+        multiply(dh, z[t], out=carry)
+        matmul(dR[t].reshape(B, GATES * H), p.Wh, out=recurrent)
+        add(carry, recurrent, out=carry)
+    dA = np.multiply(local, direct[:, :, None, :], out=local)  # (5)
     dA2 = dA.reshape(T * B, GATES * H)
     dR2 = dR.reshape(T * B, GATES * H)
     err2 = err.reshape(T * B, n_out)
     return {
-        "Wx": dA2.T @ xs.reshape(T * B, D),  # (8)
+        "Wx": dA2.T @ xs.reshape(T * B, D),  # (6)
         "Wh": dR2.T @ fwd.hs[:-1].reshape(T * B, H),
         "bx": dA2.sum(axis=0),
         "bh": dR2.sum(axis=0),
-        "V": err2.T @ fwd.hs[1:].reshape(T * B, H),  # (9)
+        "V": err2.T @ fwd.hs[1:].reshape(T * B, H),  # (7)
         "c": err2.sum(axis=0),
-        "h0": carry,  # (10)
+        "h0": carry,  # (8)
     }
 
 
 def gradients(p: Params, xs: object, ys: object, loss: str = "mse", h0: object = None) -> Gradients:
-    """L and ∂L/∂{Wx, Wh, bx, bh, V, c, h0} by full BPTT (module docstring, (1)–(10)).
+    """L and ∂L/∂{Wx, Wh, bx, bh, V, c, h0} by full BPTT (module docstring, (1)–(8)).
 
     Overflow never raises: the result has finite=False and a warning instead.
     """
@@ -265,10 +284,11 @@ def gradients(p: Params, xs: object, ys: object, loss: str = "mse", h0: object =
 # ---------------------------------------------------------------- Jacobians
 
 
-def step_jacobian(
+def step_jacobians(
     Wh: np.ndarray, gates: np.ndarray, h_prev: np.ndarray, recurrent_n: np.ndarray
 ) -> np.ndarray:
-    """J_t = ∂h_t/∂h_{t−1} for one batch item, (H, H):
+    """J_t = ∂h_t/∂h_{t−1} of one batch item at n steps, (n, H, H), from gates (n, 3H),
+    h_{t−1} and R_n (n, H):
 
     J_t = diag(z) + diag((h_{t−1} − n) z(1 − z)) Wh_z
           + diag((1 − z)(1 − n²)) [diag(r) Wh_n + diag(R_n r(1 − r)) Wh_r]
@@ -277,44 +297,35 @@ def step_jacobian(
     Wh_r, Wh_z, Wh_n = np.split(Wh, GATES, axis=0)
     through_n = (1 - z) * (1 - n * n)
     J: np.ndarray = (
-        np.diag(z)
-        + ((h_prev - n) * z * (1 - z))[:, None] * Wh_z
-        + (through_n * r)[:, None] * Wh_n
-        + (through_n * recurrent_n * r * (1 - r))[:, None] * Wh_r
+        ((h_prev - n) * z * (1 - z))[..., None] * Wh_z
+        + (through_n * r)[..., None] * Wh_n
+        + (through_n * recurrent_n * r * (1 - r))[..., None] * Wh_r
     )
+    diagonal = np.arange(z.shape[-1])
+    J[:, diagonal, diagonal] += z
     return J
 
 
 def jacobian_norms(p: Params, xs: object, h0: object = None) -> np.ndarray:
     """‖∂h_T/∂h_k‖₂ for k = 0..T along batch item 0, shape (T+1,); the last entry is 1.
 
-    ∂h_T/∂h_k = J_T ⋯ J_{k+1} (`step_jacobian`). The product is renormalised after every
-    step and its scale kept as a logarithm; NaN once the states are not finite.
+    ∂h_T/∂h_k = J_T ⋯ J_{k+1} (`step_jacobians`); NaN once the states are not finite
+    (`lstm.product_norms`).
     """
     D, H, _ = p.sizes
     xs = check_xs(xs, D, p.dtype)
     start = check_state(h0, "h0", xs.shape[1], H, p.dtype)[:1]
-    T = xs.shape[0]
-    norms = np.empty(T + 1)
-    norms[T] = 1.0
     Wh = np.asarray(p.Wh, dtype=np.float64)
     with np.errstate(all="ignore"):
         fwd = forward(p, xs[:, :1], start)
         gates = fwd.gates[:, 0].astype(np.float64)
         hs = fwd.hs[:, 0].astype(np.float64)
         recurrent_n = fwd.recurrent_n[:, 0].astype(np.float64)
-        product = np.eye(H)
-        log_scale = 0.0
-        for k in range(T, 0, -1):  # multiply by J_k to reach ∂h_T/∂h_{k−1}
-            product = product @ step_jacobian(Wh, gates[k - 1], hs[k - 1], recurrent_n[k - 1])
-            if not np.all(np.isfinite(product)):
-                norms[:k] = np.nan
-                break
-            size = float(np.linalg.norm(product, 2))
-            if size == 0.0:
-                norms[:k] = 0.0
-                break
-            product /= size
-            log_scale += math.log(size)
-            norms[k - 1] = np.exp(log_scale)
-    return norms
+
+        def jacobians(begin: int, end: int) -> np.ndarray:
+            return step_jacobians(Wh, gates[begin:end], hs[begin:end], recurrent_n[begin:end])
+
+        everything = slice(0, H)
+        norms = product_norms(jacobians, xs.shape[0], H, ((everything, everything),))
+    series: np.ndarray = norms[0]
+    return series

@@ -28,6 +28,7 @@ K_t and κ_t hold no Δ, so they are formed for all t at once before the time lo
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -379,11 +380,64 @@ def gradients(
 
 # ---------------------------------------------------------------- Jacobians
 
+JACOBIAN_CHUNK = 128  # steps whose Jacobians are formed, and norms taken, in one batch
 
-def step_jacobian(
+
+def product_norms(
+    jacobians: Callable[[int, int], np.ndarray],
+    T: int,
+    n: int,
+    blocks: tuple[tuple[slice, slice], ...],
+) -> np.ndarray:
+    """‖[J_T J_{T−1} ⋯ J_{k+1}]_block‖₂ for every (rows, cols) block and k = 0..T, shape
+    (len(blocks), T+1); at k = T the product is I. `jacobians(a, b)` gives J_{a+1}..J_b as
+    a (b − a, n, n) array; all blocks have the same shape.
+
+    The product is divided by its largest entry after every step and that scale kept as a
+    logarithm, so very large or very small norms stay exact until the value itself over-
+    or underflows. The norms of up to JACOBIAN_CHUNK steps come from one batched SVD.
+    NaN once the product is not finite, 0 once it vanishes.
+    """
+    eye = np.eye(n)
+    norms = np.empty((len(blocks), T + 1))
+    norms[:, T] = [np.linalg.norm(eye[rows, cols], 2) for rows, cols in blocks]
+    product, log_scale = eye, 0.0
+    stop = T
+    while stop > 0:
+        start = max(0, stop - JACOBIAN_CHUNK)
+        steps = jacobians(start, stop)
+        rows0, cols0 = blocks[0]
+        kept = np.empty((stop - start, len(blocks), *eye[rows0, cols0].shape))
+        logs = np.empty(stop - start)
+        end_value: float | None = None  # NaN or 0 for every k below the one reached
+        reached = start
+        for k in range(stop, start, -1):  # multiply by J_k to reach index k − 1
+            product = product @ steps[k - 1 - start]
+            size = float(np.max(np.abs(product)))
+            if not math.isfinite(size) or size == 0.0:
+                end_value, reached = (math.nan if size != 0.0 else 0.0), k
+                break
+            product /= size
+            log_scale += math.log(size)
+            logs[k - 1 - start] = log_scale
+            for index, (rows, cols) in enumerate(blocks):
+                kept[k - 1 - start, index] = product[rows, cols]
+        done = slice(reached - start, stop - start)
+        largest = np.linalg.svd(kept[done], compute_uv=False)[..., 0]  # (steps, blocks)
+        with np.errstate(all="ignore"):
+            norms[:, reached:stop] = np.exp(logs[done, None] + np.log(largest)).T
+        if end_value is not None:
+            norms[:, :reached] = end_value
+            break
+        stop = start
+    return norms
+
+
+def step_jacobians(
     Wh: np.ndarray, gates: np.ndarray, c_prev: np.ndarray, tanh_c: np.ndarray
 ) -> np.ndarray:
-    """J_t = ∂(h_t, c_t)/∂(h_{t−1}, c_{t−1}) for one batch item, a (2H, 2H) block matrix:
+    """J_t = ∂(h_t, c_t)/∂(h_{t−1}, c_{t−1}) of one batch item at n steps, (n, 2H, 2H),
+    from gates (n, 4H), c_{t−1} and tanh(c_t) (n, H):
 
     ∂c_t/∂h_{t−1} = diag(g i(1−i)) Wh_i + diag(c_{t−1} f(1−f)) Wh_f + diag(i(1−g²)) Wh_g
     ∂c_t/∂c_{t−1} = diag(f)
@@ -392,18 +446,19 @@ def step_jacobian(
     """
     i, f, g, o = _blocks(gates)
     Wh_i, Wh_f, Wh_g, Wh_o = np.split(Wh, GATES, axis=0)
-    H = i.shape[0]
+    n, H = i.shape
     dc_dh = (
-        (g * i * (1 - i))[:, None] * Wh_i
-        + (c_prev * f * (1 - f))[:, None] * Wh_f
-        + (i * (1 - g * g))[:, None] * Wh_g
+        (g * i * (1 - i))[..., None] * Wh_i
+        + (c_prev * f * (1 - f))[..., None] * Wh_f
+        + (i * (1 - g * g))[..., None] * Wh_g
     )
     through_c = o * (1 - tanh_c * tanh_c)
-    J = np.zeros((2 * H, 2 * H), dtype=np.float64)
-    J[:H, :H] = (tanh_c * o * (1 - o))[:, None] * Wh_o + through_c[:, None] * dc_dh
-    J[:H, H:] = np.diag(through_c * f)
-    J[H:, :H] = dc_dh
-    J[H:, H:] = np.diag(f)
+    diagonal = np.arange(H)
+    J = np.zeros((n, 2 * H, 2 * H), dtype=np.float64)
+    J[:, :H, :H] = (tanh_c * o * (1 - o))[..., None] * Wh_o + through_c[..., None] * dc_dh
+    J[:, diagonal, H + diagonal] = through_c * f
+    J[:, H:, :H] = dc_dh
+    J[:, H + diagonal, H + diagonal] = f
     return J
 
 
@@ -412,41 +467,28 @@ def jacobian_norms(
 ) -> dict[str, np.ndarray]:
     """{"h": ‖∂h_T/∂h_k‖₂, "c": ‖∂c_T/∂c_k‖₂} for k = 0..T along batch item 0, each (T+1,).
 
-    Each is a diagonal block of ∂(h_T, c_T)/∂(h_k, c_k) = J_T ⋯ J_{k+1} (`step_jacobian`):
+    Each is a diagonal block of ∂(h_T, c_T)/∂(h_k, c_k) = J_T ⋯ J_{k+1} (`step_jacobians`):
     the partial in h_k with c_k held fixed, and in c_k with h_k held fixed; both paths
-    (through h and through c) between k and T count. The last entries are 1. The product
-    is renormalised after every step and its scale kept as a logarithm; NaN once the
-    states are not finite.
+    (through h and through c) between k and T count. The last entries are 1; NaN once
+    the states are not finite (`product_norms`).
     """
     D, H, _ = p.sizes
     xs = check_xs(xs, D, p.dtype)
     B = xs.shape[1]
     h_start = check_state(h0, "h0", B, H, p.dtype)[:1]
     c_start = check_state(c0, "c0", B, H, p.dtype)[:1]
-    T = xs.shape[0]
-    norms = {"h": np.empty(T + 1), "c": np.empty(T + 1)}
-    norms["h"][T] = norms["c"][T] = 1.0
     Wh = np.asarray(p.Wh, dtype=np.float64)
     with np.errstate(all="ignore"):
         fwd = forward(p, xs[:, :1], h_start, c_start)
         gates = fwd.gates[:, 0].astype(np.float64)
         cs = fwd.cs[:, 0].astype(np.float64)
         tanh_c = fwd.tanh_c[:, 0].astype(np.float64)
-        product = np.eye(2 * H)
-        log_scale = 0.0
-        for k in range(T, 0, -1):  # multiply by J_k to reach ∂(h_T, c_T)/∂(h_{k−1}, c_{k−1})
-            product = product @ step_jacobian(Wh, gates[k - 1], cs[k - 1], tanh_c[k - 1])
-            if not np.all(np.isfinite(product)):
-                for series in norms.values():
-                    series[:k] = np.nan
-                break
-            size = float(np.linalg.norm(product, 2))
-            if size == 0.0:
-                for series in norms.values():
-                    series[:k] = 0.0
-                break
-            product /= size
-            log_scale += math.log(size)
-            norms["h"][k - 1] = np.exp(log_scale) * np.linalg.norm(product[:H, :H], 2)
-            norms["c"][k - 1] = np.exp(log_scale) * np.linalg.norm(product[H:, H:], 2)
-    return norms
+
+        def jacobians(start: int, stop: int) -> np.ndarray:
+            return step_jacobians(Wh, gates[start:stop], cs[start:stop], tanh_c[start:stop])
+
+        h_block, c_block = slice(0, H), slice(H, 2 * H)
+        norms = product_norms(
+            jacobians, xs.shape[0], 2 * H, ((h_block, h_block), (c_block, c_block))
+        )
+    return {"h": norms[0], "c": norms[1]}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import gradcheck, gru
+from engine import gradcheck, gru, lstm
 
 LOSSES = ["mse", "xent"]
 
@@ -191,6 +191,21 @@ def test_jacobian_norms_match_a_finite_difference_jacobian():
         assert norms[k] == pytest.approx(np.linalg.norm(jacobian, 2), rel=1e-7)
 
 
+def test_chunked_rescaled_product_equals_the_plain_product(monkeypatch):
+    p, xs, _, h0 = make_problem(T=23, H=2, seed=15)
+    whole = gru.jacobian_norms(p, xs, h0)
+    monkeypatch.setattr(lstm, "JACOBIAN_CHUNK", 5)
+    chunked = gru.jacobian_norms(p, xs, h0)
+    fwd = gru.forward(p, xs[:, :1], h0[:1])
+    steps = gru.step_jacobians(p.Wh, fwd.gates[:, 0], fwd.hs[:-1, 0], fwd.recurrent_n[:, 0])
+    product, expected = np.eye(2), [1.0]
+    for k in range(23, 0, -1):
+        product = product @ steps[k - 1]
+        expected.append(np.linalg.norm(product, 2))
+    np.testing.assert_allclose(whole, expected[::-1], rtol=1e-12)
+    np.testing.assert_allclose(chunked, expected[::-1], rtol=1e-12)
+
+
 def test_without_recurrent_weights_the_jacobian_is_the_product_of_update_gates():
     p, xs, _, h0 = make_problem(T=8, seed=6)
     cut = gru.Params(Wx=p.Wx, Wh=np.zeros_like(p.Wh), bx=p.bx, bh=p.bh, V=p.V, c=p.c)
@@ -208,10 +223,11 @@ def test_update_gate_near_one_carries_the_gradient_and_near_zero_does_not():
     assert fresh[0] < 1e-6
 
 
-def test_float32_runs_stay_float32_and_close_to_float64():
-    p, xs, ys, h0 = make_problem(T=20, seed=8)
-    g64 = gru.gradients(p, xs, ys, "mse", h0)
-    g32 = gru.gradients(p.astype(np.float32), xs, ys, "mse", h0)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_float32_runs_stay_float32_and_close_to_float64(loss):
+    p, xs, ys, h0 = make_problem(T=20, loss=loss, seed=8)
+    g64 = gru.gradients(p, xs, ys, loss, h0)
+    g32 = gru.gradients(p.astype(np.float32), xs, ys, loss, h0)
     for name, value in g32.as_dict().items():
         assert value.dtype == np.float32, name
         assert gradcheck.relative_error(value, g64.as_dict()[name]) < 1e-5, name

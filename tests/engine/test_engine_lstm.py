@@ -204,6 +204,33 @@ def test_jacobian_norms_match_a_finite_difference_jacobian():
         assert norms["c"][k] == pytest.approx(np.linalg.norm(dc_dc, 2), rel=1e-7)
 
 
+def test_chunked_rescaled_product_equals_the_plain_product(monkeypatch):
+    p, xs, _, h0, c0 = make_problem(T=23, H=2, seed=15)
+    whole = lstm.jacobian_norms(p, xs, h0, c0)
+    monkeypatch.setattr(lstm, "JACOBIAN_CHUNK", 5)
+    chunked = lstm.jacobian_norms(p, xs, h0, c0)
+    fwd = lstm.forward(p, xs[:, :1], h0[:1], c0[:1])
+    steps = lstm.step_jacobians(p.Wh, fwd.gates[:, 0], fwd.cs[:-1, 0], fwd.tanh_c[:, 0])
+    product, expected_h, expected_c = np.eye(4), [1.0], [1.0]
+    for k in range(23, 0, -1):
+        product = product @ steps[k - 1]
+        expected_h.append(np.linalg.norm(product[:2, :2], 2))
+        expected_c.append(np.linalg.norm(product[2:, 2:], 2))
+    for norms in (whole, chunked):
+        np.testing.assert_allclose(norms["h"], expected_h[::-1], rtol=1e-12)
+        np.testing.assert_allclose(norms["c"], expected_c[::-1], rtol=1e-12)
+
+
+def test_a_vanished_product_gives_exact_zeros():
+    p, xs, _, h0, c0 = make_problem(T=6, H=2, seed=16)
+    b = p.b.copy()
+    b[2:4] = -1000.0  # σ(−1000) = 0: the forget gate is shut
+    shut = lstm.Params(Wx=p.Wx, Wh=np.zeros_like(p.Wh), b=b, V=p.V, c=p.c)
+    norms = lstm.jacobian_norms(shut, xs, h0, c0)
+    np.testing.assert_array_equal(norms["c"], [0, 0, 0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(norms["h"], [0, 0, 0, 0, 0, 0, 1])
+
+
 def test_without_recurrent_weights_the_cell_path_is_the_product_of_forget_gates():
     p, xs, _, h0, c0 = make_problem(T=8, seed=6)
     cut = lstm.Params(Wx=p.Wx, Wh=np.zeros_like(p.Wh), b=p.b, V=p.V, c=p.c)
@@ -221,10 +248,11 @@ def test_forget_gate_near_one_carries_the_cell_gradient_and_near_zero_kills_it()
     assert drop["c"][0] < 1e-30
 
 
-def test_float32_runs_stay_float32_and_close_to_float64():
-    p, xs, ys, h0, c0 = make_problem(T=20, seed=8)
-    g64 = lstm.gradients(p, xs, ys, "mse", h0, c0)
-    g32 = lstm.gradients(p.astype(np.float32), xs, ys, "mse", h0, c0)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_float32_runs_stay_float32_and_close_to_float64(loss):
+    p, xs, ys, h0, c0 = make_problem(T=20, loss=loss, seed=8)
+    g64 = lstm.gradients(p, xs, ys, loss, h0, c0)
+    g32 = lstm.gradients(p.astype(np.float32), xs, ys, loss, h0, c0)
     for name, value in g32.as_dict().items():
         assert value.dtype == np.float32, name
         assert gradcheck.relative_error(value, g64.as_dict()[name]) < 1e-5, name
