@@ -23,7 +23,7 @@ from engine.report import Cell, Report, Scalar, Series, Table
 
 TOPIC = "gated"
 D_IN = 4  # input size of every cell compared on the same inputs
-SWEEP = (-4.0, -2.0, 0.0, 2.0, 4.0)  # gate biases swept
+SWEEP = tuple(float(bias) for bias in range(-4, 5))  # gate biases swept: −4, −3, …, 4
 AGREEMENT = 0.1  # relative difference counted as agreement
 
 
