@@ -164,7 +164,7 @@ def lstm_vs_rnn(
             "agree exactly; the longer the lag, the more such paths add up. With wh_scale = 0 "
             "there are none and the norm is exactly the forget-gate product.",
             "GRU (Cho et al. 2014): h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}, an identity path "
-            "scaled by the update gate z.",
+            "scaled by the update gate z (its bias 0 here, so z ≈ 0.5).",
             f"Reach: the largest lag at which a norm stays ≥ {threshold:g} (T if it never "
             "falls below).",
         ],
@@ -177,7 +177,7 @@ def lstm_vs_rnn(
             scalar(
                 "cell_to_product_ratio_at_max_lag",
                 float(ratio[0]),
-                note="‖∂c_T/∂c_0‖ / max_i Π f: the share the paths through h add",
+                note="‖∂c_T/∂c_0‖ / max_i Π f: > 1 when the paths through h add",
             ),
             scalar(
                 "forget_product_agreement_lag",
