@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import bench_checkpoint, bptt, gradcheck, rnn, threads
+from engine import bench_checkpoint, bench_gated, bptt, gradcheck, rnn, threads
 
 DEFAULT_SIZES: tuple[tuple[int, int, int, int, int], ...] = (
     (1, 100, 8, 32, 8),
@@ -307,4 +307,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
     print(bench_checkpoint.table())
+    print()
+    print(bench_gated.table(args.sizes, {n: DTYPES[n] for n in args.dtypes}, peaks, budget, cores))
     return 0

@@ -31,6 +31,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.bptt_memory",
     "engine.experiments.stacked",
     "engine.experiments.teacher_forcing",
+    "engine.experiments.gated",
 )
 
 ProgressFn = Callable[[float, str], None]
