@@ -108,7 +108,7 @@ def placeholders(text: str) -> list[Placeholder]:
 
 def has_placeholders(text: str | None) -> bool:
     """Whether `text` contains `{{=` at all (cheap test before parsing)."""
-    return bool(text) and _OPEN in text
+    return text is not None and _OPEN in text
 
 
 def format_value(value: float | int, spec: str = DEFAULT_SPEC) -> str:

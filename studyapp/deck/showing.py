@@ -97,9 +97,11 @@ class Showing:
     @property
     def back(self) -> str | None:
         """A flashcard's back, placeholders filled; None for card types without one."""
-        if "back" not in card_type(self.card).after_answer:
+        field = "back"
+        if field not in card_type(self.card).after_answer:
             return None
-        return self.render(self.card.back)
+        back: str = getattr(self.card, field)
+        return self.render(back)
 
     @property
     def feedback(self) -> tuple[Feedback, ...]:

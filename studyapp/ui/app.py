@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -70,7 +70,7 @@ class StudyApp(App):
     `OpenBrowser`/`OpenSettings` asks for."""
 
     TITLE = "studyapp"
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets.tcss", "screens.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets.tcss", "screens.tcss"]
     COMMANDS = App.COMMANDS | {StudyCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -258,7 +258,8 @@ class StudyApp(App):
         QuizSession."""
         from studyapp.ui.screens.quiz import QuizScreen
 
-        self.push_screen(QuizScreen(self.deck(deck_id), self, session))
+        if self._store_open():
+            self.push_screen(QuizScreen(self.deck(deck_id), self, session))
 
     def choose_quiz(self, deck_id: str) -> None:
         """Ask for the quiz's scope and shuffling, then start it (enter: whole deck)."""
@@ -268,7 +269,8 @@ class StudyApp(App):
             if session is not None:
                 self.open_quiz(deck_id, session)
 
-        self.push_screen(QuizOptionsScreen(self.deck(deck_id), self), start)
+        if self._store_open():
+            self.push_screen(QuizOptionsScreen(self.deck(deck_id), self), start)
 
     def open_flashcards(self, deck_id: str) -> None:
         from studyapp.ui.screens.flashcards import FlashcardScreen

@@ -82,6 +82,7 @@ async def answer_times(cards: int) -> list[tuple[str, float, float | None]]:
     """(experiment, seconds from answer to engine panel painted, seconds to its plots
     drawn or None without plots) for up to `cards` cards."""
     from engine import registry
+    from studyapp.deck.cards import card_type
     from studyapp.paths import bundled_decks_dir
     from studyapp.ui.app import create_app
     from studyapp.ui.screens.quiz import QuizScreen
@@ -114,7 +115,8 @@ async def answer_times(cards: int) -> list[tuple[str, float, float | None]]:
                 await pilot.pause()
                 link = card.engine
                 quick = link is not None and not registry.get(link.experiment).long
-                if quick and card.type in ("choice", "truefalse") and screen.showing:
+                choice = card_type(card).response_kind == "choice"
+                if link is not None and quick and choice and screen.showing:
                     shown.clear()
                     plotted.clear()
                     start = time.perf_counter()

@@ -54,8 +54,8 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Back"),
-        Binding("c", "toggle('#shuffle-cards')", "Shuffle cards"),
-        Binding("x", "toggle('#shuffle-choices')", "Shuffle choices"),
+        Binding("c", "switch('#shuffle-cards')", "Shuffle cards"),
+        Binding("x", "switch('#shuffle-choices')", "Shuffle choices"),
     ]
 
     def __init__(self, deck: Deck, context: StudyContext) -> None:
@@ -95,7 +95,7 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         scope.highlighted = 0
         scope.focus()
 
-    def action_toggle(self, selector: str) -> None:
+    def action_switch(self, selector: str) -> None:
         self.query_one(selector, Checkbox).toggle()
 
     @on(Checkbox.Changed)
@@ -109,10 +109,14 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         event.stop()
         assert event.option.id is not None
         scope_id = event.option.id
+        store = self.context.store
+        if store is None:  # the app opens these options only with a store
+            self.dismiss(None)
+            return
         self.dismiss(
             QuizSession(
                 self.deck,
-                self.context.store,
+                store,
                 cards=None if scope_id == "all" else self.scopes[scope_id][1],
                 shuffle=self.query_one("#shuffle-cards", Checkbox).value,
                 shuffle_choices=self.query_one("#shuffle-choices", Checkbox).value,

@@ -94,11 +94,14 @@ class ParamForm(Vertical):
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for param in self.experiment.params:
-            raw = self.query_one(f"#param-{param.name}").value
+            field = self.query_one(f"#param-{param.name}")
+            assert isinstance(field, (Input, Select, Switch))
+            raw = field.value
             try:
-                values[param.name] = (param.parse if isinstance(raw, str) else param.coerce)(
-                    self.experiment.name, raw
-                )
+                if isinstance(raw, str):
+                    values[param.name] = param.parse(self.experiment.name, raw)
+                else:
+                    values[param.name] = param.coerce(self.experiment.name, raw)
             except ParamError:
                 errors[param.name] = f"{param.name}: must be {param.allowed()}"
         return values, errors
