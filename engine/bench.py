@@ -224,11 +224,9 @@ def format_table(rows: Sequence[Row], peaks: dict[str, float], cores: int) -> st
     lines.append("  (* = timed on a subset of the batch, scaled by B)")
     lines.append("MB = tracemalloc peak of one call; /pred = MB over the O(T·B·H) prediction")
     lines.append("  ((3T+1)·B·H + 2T·B·O floats)")
+    lines.append("PyTorch nn.RNN + autograd, 1 thread (quoted, not run here), ms f32/f64:")
     for size, (ms32, ms64) in PYTORCH_MS.items():
-        lines.append(
-            f"PyTorch nn.RNN (quoted, 1 thread, not run here) {','.join(map(str, size))}: "
-            f"{ms32}/{ms64} ms f32/f64"
-        )
+        lines.append(f"  {','.join(map(str, size))}: {ms32}/{ms64}")
     return "\n".join(lines)
 
 
