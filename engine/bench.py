@@ -30,8 +30,17 @@ DEFAULT_SIZES: tuple[tuple[int, int, int, int, int], ...] = (
     (64, 500, 128, 512, 128),
 )
 DTYPES = {"float32": np.float32, "float64": np.float64}
-# PyTorch 2.13 nn.RNN + autograd, measured once on a 2-core machine: quoted, not run here.
-PYTORCH_MS = {(1, 100, 8, 32, 8): (3.2, 3.2), (32, 100, 64, 128, 64): (11.5, 15.6)}
+# PyTorch 2.13 (CPU build) nn.RNN(tanh) + nn.Linear + summed squared error, forward and
+# autograd backward, timed side by side with `bptt.gradients` on a shared 2-core machine:
+# one run, calls interleaved in alternating order, median of 7 rounds, one thread each (two
+# threads under the machine's background load were several times slower and erratic for
+# both). Quoted, not run here: (float32 ms, float64 ms).
+PYTORCH_MS = {
+    (1, 100, 8, 32, 8): (9.2, 4.0),
+    (32, 100, 64, 128, 64): (25.2, 31.6),
+    (32, 200, 128, 256, 128): (104.3, 184.3),
+    (64, 500, 128, 512, 128): (1088.6, 2494.2),
+}
 WIDTH = 80
 
 
@@ -215,11 +224,9 @@ def format_table(rows: Sequence[Row], peaks: dict[str, float], cores: int) -> st
     lines.append("  (* = timed on a subset of the batch, scaled by B)")
     lines.append("MB = tracemalloc peak of one call; /pred = MB over the O(T·B·H) prediction")
     lines.append("  ((3T+1)·B·H + 2T·B·O floats)")
+    lines.append("PyTorch nn.RNN + autograd, 1 thread (quoted, not run here), ms f32/f64:")
     for size, (ms32, ms64) in PYTORCH_MS.items():
-        lines.append(
-            f"PyTorch nn.RNN (quoted, not run here) {','.join(map(str, size))}: "
-            f"{ms32}/{ms64} ms f32/f64"
-        )
+        lines.append(f"  {','.join(map(str, size))}: {ms32}/{ms64}")
     return "\n".join(lines)
 
 
