@@ -16,8 +16,9 @@ import argparse
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -29,6 +30,7 @@ DEFAULT_SIZES: tuple[tuple[int, int, int, int, int], ...] = (
     (32, 200, 128, 256, 128),
     (64, 500, 128, 512, 128),
 )
+Key = TypeVar("Key", bound=Hashable)  # what names a timed call (a label, a thread count)
 DTYPES = {"float32": np.float32, "float64": np.float64}
 # PyTorch 2.13 (CPU build) nn.RNN(tanh) + nn.Linear + summed squared error, forward and
 # autograd backward, timed side by side with `bptt.gradients` on a shared 2-core machine:
@@ -75,18 +77,18 @@ def median_time(call: Callable[[], object], budget_s: float, max_runs: int) -> f
 
 
 def interleaved_medians(
-    calls: dict[str, Callable[[], object]],
+    calls: dict[Key, Callable[[], object]],
     budget_s: float,
     max_runs: int,
-    before: Callable[[str], object] = lambda name: None,
-) -> dict[str, float]:
+    before: Callable[[Key], object] = lambda name: None,
+) -> dict[Key, float]:
     """Median wall time of each call, the calls taking turns (after one warm-up run each)
     for at least 3 rounds, more while the total stays within the budget. `before(name)`
     runs untimed ahead of every call of `name`."""
     for name, call in calls.items():
         before(name)
         call()  # warm-up: first-touch page faults and BLAS thread start-up
-    times: dict[str, list[float]] = {name: [] for name in calls}
+    times: dict[Key, list[float]] = {name: [] for name in calls}
     rounds = 0
     while rounds < 3 or (sum(map(sum, times.values())) < budget_s and rounds < max_runs):
         for name, call in calls.items():
@@ -101,9 +103,9 @@ def interleaved_medians(
 def matmul_peak(dtype: type, n: int) -> float:
     """Best GFLOP/s of an n×n by n×n numpy matmul (2n³ FLOPs) over three runs."""
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((n, n)).astype(dtype)
-    b = rng.standard_normal((n, n)).astype(dtype)
-    out = np.empty((n, n), dtype=dtype)
+    a: np.ndarray = rng.standard_normal((n, n)).astype(dtype)
+    b: np.ndarray = rng.standard_normal((n, n)).astype(dtype)
+    out: np.ndarray = np.empty((n, n), dtype=dtype)
     np.matmul(a, b, out=out)
     best = min(_timed(lambda: np.matmul(a, b, out=out)) for _ in range(3))
     return 2.0 * n**3 / best / 1e9
@@ -260,7 +262,7 @@ def parse_size(text: str) -> tuple[int, int, int, int, int]:
         raise argparse.ArgumentTypeError(f"size {text!r} must be five integers >= 1: B,T,D,H,O")
     if values[0] * values[1] * max(values[3], values[2]) > 64 * 1000 * 1024:
         raise argparse.ArgumentTypeError(f"size {text!r} is too large for a benchmark")
-    return values  # type: ignore[return-value]
+    return values
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -317,6 +317,7 @@ def checkpointed_gradients(
                     total[name] += g
             value += run.loss
             del run, eps
+        assert carry is not None  # the first segment's backward pass reached h_0
         total["h0"] = carry
         return package(value, total)
 

@@ -11,8 +11,8 @@ L = Σ_t Σ_b −log softmax(o_t)[y_t].
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -109,7 +109,11 @@ def orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
 
 # ---------------------------------------------------------------- activations
 
-ArrayFn = Callable[[np.ndarray, "np.ndarray | None"], np.ndarray]
+
+class ArrayFn(Protocol):
+    """An elementwise map x -> y; `out`, when given, receives y and is returned."""
+
+    def __call__(self, x: np.ndarray, /, out: np.ndarray | None = None) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -124,37 +128,43 @@ class Activation:
 
 def _tanh(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """h = tanh(a)."""
-    return np.tanh(a, out=out)
+    h: np.ndarray = np.tanh(a, out=out)
+    return h
 
 
 def _dtanh(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """f'(a) = 1 − h²."""
     out = np.multiply(h, h, out=out)
-    return np.subtract(1, out, out=out)
+    fprime: np.ndarray = np.subtract(1, out, out=out)
+    return fprime
 
 
 def _sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """h = 1/(1 + e^{−a}), evaluated as {1, e^{a}}/(1 + e^{−|a|}) so exp never overflows."""
     e = np.exp(-np.abs(a))
-    return np.divide(np.where(a >= 0, 1, e), 1 + e, out=out)
+    h: np.ndarray = np.divide(np.where(a >= 0, 1, e), 1 + e, out=out)
+    return h
 
 
 def _dsigmoid(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """f'(a) = h (1 − h)."""
     out = np.subtract(1, h, out=out)
-    return np.multiply(h, out, out=out)
+    fprime: np.ndarray = np.multiply(h, out, out=out)
+    return fprime
 
 
 def _relu(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """h = max(a, 0)."""
-    return np.maximum(a, 0, out=out)
+    h: np.ndarray = np.maximum(a, 0, out=out)
+    return h
 
 
 def _drelu(h: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """f'(a) = 1[a > 0] = 1[h > 0] (0 at a = 0)."""
     if out is None:
         out = np.empty_like(h)
-    return np.greater(h, 0, out=out, casting="unsafe")
+    fprime: np.ndarray = np.greater(h, 0, out=out, casting="unsafe")
+    return fprime
 
 
 def _identity(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -321,7 +331,8 @@ def _recur(
 def log_softmax(o: np.ndarray) -> np.ndarray:
     """log softmax(o) = o − logsumexp(o) along the last axis, with the max subtracted first."""
     z = o - np.max(o, axis=-1, keepdims=True)
-    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    log_p: np.ndarray = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    return log_p
 
 
 def loss_and_error(outs: np.ndarray, ys: np.ndarray, loss: str) -> tuple[float, np.ndarray]:

@@ -150,7 +150,7 @@ def draw(card: Card, seed: int) -> dict[str, Any]:
 def shown_prompt(card: Card, seed: int) -> str:
     """The question of `card` as showing `seed` shows it (drawn values in, shown as its
     type shows questions), without running the engine."""
-    return card_type(card).show_question(substitute_values(card.prompt, draw(card, seed)))
+    return card_type(card).show_question(substitute_values(card.prompt, draw(card, seed)), card)
 
 
 def run_link(card: Card, params: dict[str, Any]) -> tuple[Report, float | None]:
