@@ -26,14 +26,15 @@ RIGHT_MARK = "✓"
 WRONG_MARK = "✗"
 
 
-def verdict_line(verdict: Verdict, self_graded: bool = False) -> str:
-    """`✓ Right — detail` or `✗ Not quite — detail` (the detail says why in words); a
-    self-graded flashcard reads `✓ You knew it` or `✗ Not yet` (you graded it)."""
+def verdict_line(verdict: Verdict, self_graded: bool = False, detail: bool = True) -> str:
+    """`✓ Right — detail` or `✗ Not quite — detail` (the detail says why in words; left out
+    when `detail` is False); a self-graded flashcard reads `✓ You knew it` or `✗ Not yet`
+    (you graded it)."""
     if self_graded:
         head = f"{RIGHT_MARK} You knew it" if verdict.right else f"{WRONG_MARK} Not yet"
         return f"{head} (self-graded)"
     head = f"{RIGHT_MARK} Right" if verdict.right else f"{WRONG_MARK} Not quite"
-    return f"{head} — {verdict.detail}" if verdict.detail else head
+    return f"{head} — {verdict.detail}" if detail and verdict.detail else head
 
 
 def response_text(response: Any) -> str:

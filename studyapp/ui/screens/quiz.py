@@ -235,9 +235,6 @@ class QuizScreen(Screen):
         self.query_one("#quiz-experiment").display = False
         verdict = self.query_one("#quiz-verdict", Static)
         self_graded = card_type(card).response_kind == "self"
-        verdict.update(plain(verdict_line(grade, self_graded)))
-        verdict.set_class(grade.correct, "-right")
-        verdict.set_class(not grade.correct, "-wrong")
         assert self.session is not None
         shown = correction(
             card,
@@ -246,6 +243,11 @@ class QuizScreen(Screen):
             self.session.current.choice_order,
             self.showing.answer_text(),
         )
+        # the correction below states the right answer: the verdict line need not repeat it
+        repeated = shown is not None and grade.correct_answer in grade.detail
+        verdict.update(plain(verdict_line(grade, self_graded, detail=not repeated)))
+        verdict.set_class(grade.correct, "-right")
+        verdict.set_class(not grade.correct, "-wrong")
         corrected = self.query_one("#quiz-correction", Static)
         corrected.update(shown if shown is not None else "")
         corrected.display = shown is not None
