@@ -78,7 +78,7 @@ async def test_choice_wrong_shows_targeted_feedback(make_app):
         await reach(app, pilot, screen, "pick")
         await answer_pick(app, pilot, screen, "It explodes")
         assert text_of(screen, "#quiz-verdict").startswith("✗ Not quite")
-        assert "It vanishes" in text_of(screen, "#quiz-verdict")
+        assert "Right answer: It vanishes" in text_of(screen, "#quiz-correction")
         assert screen.query_one("#quiz-feedback").source == "Only for rho > 1."
         assert stored_answers(app)[-1] == ("pick", False, "It explodes")
 
