@@ -19,10 +19,11 @@ Cell = str | float | int | bool
 SIGNIFICANT_DIGITS = 7
 
 
-def format_scalar(value: object) -> str:
+def format_scalar(value: object, digits: int = SIGNIFICANT_DIGITS) -> str:
     """The one way a number of a Report is shown (terminal, JSON view, app): ints in full,
-    bools as 0/1, floats in SIGNIFICANT_DIGITS significant digits, scientific below 1e-3
-    and from 1e6 up, nan/inf/-inf by name; anything else as str()."""
+    bools as 0/1, floats in `digits` significant digits (at least SIGNIFICANT_DIGITS),
+    scientific below 1e-3 and from 1e6 up, nan/inf/-inf by name; anything else as str()."""
+    digits = max(digits, SIGNIFICANT_DIGITS)
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int):
@@ -32,8 +33,8 @@ def format_scalar(value: object) -> str:
     if not math.isfinite(value):
         return str(value)
     if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
-        return f"{value:.{SIGNIFICANT_DIGITS - 1}e}"
-    return f"{value:.{SIGNIFICANT_DIGITS}g}"
+        return f"{value:.{digits - 1}e}"
+    return f"{value:.{digits}g}"
 
 
 @dataclass

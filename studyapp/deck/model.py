@@ -133,9 +133,3 @@ class Deck:
             if card.id == card_id:
                 return card
         raise KeyError(f"deck {self.id!r} has no card {card_id!r}")
-
-
-def format_number(value: float, unit: str = "") -> str:
-    """`value` with 6 significant digits, and its unit if any."""
-    text = f"{value:.6g}"
-    return f"{text} {unit}" if unit else text

@@ -6,15 +6,13 @@ from __future__ import annotations
 import math
 from html import escape
 
-from engine.report import Report, Series
+from engine.report import Report, Series, format_scalar
 
 SVG_WIDTH, SVG_HEIGHT, MARGIN = 360, 180, 30
 
 
 def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return escape(f"{value:.6g}")
-    return escape(str(value))
+    return escape(format_scalar(value))
 
 
 def scalars_table(report: Report) -> str:

@@ -110,10 +110,10 @@ async def test_formula_answers_and_the_precision_of_a_number(make_app, formula_d
         assert prompt.endswith("*Give the answer to 9 significant figures.*")
         await type_answer(app, pilot, screen, "1")
         assert verdict(screen).startswith("✗ Not quite"), verdict(screen)
-        assert "0.9999999" in verdict(screen)
+        assert "0.9999999" in verdict(screen)  # the detail: you gave 1; expected 0.9999999
         shown = scalar_cells(screen.query_one(EnginePanel))
         assert shown["final"] == "0.9999999"
-        assert shown["rho"] == "1"  # other scalars keep 6 digits
+        assert shown["rho"] == "0.9999999"  # other scalars: the 7 digits every view shows
     with Store.open(app.data_dir) as store:
         assert [(a.card_id, a.correct) for a in store.answers("formulas")] == [
             ("jacobian", True),

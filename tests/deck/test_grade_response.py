@@ -36,7 +36,7 @@ CORRECT_ANSWER = {
     "pick": "O(T*H^2)",
     "many": "- h_t\n- a_t",
     "tf": "False",
-    "num": "0.000976562",
+    "num": "9.765625e-04",  # 2^-10 as the engine panel shows it
     "steps": "1. forward\n2. loss\n3. backward\n4. update",
     "gap": "hidden",
 }

@@ -82,7 +82,7 @@ def test_answer_text(fixture_experiments, write_deck):
     assert texts["pick"] == "O(T*H^2)"
     assert texts["many"] == "- h_t\n- a_t"
     assert texts["tf"] == "False"
-    assert texts["num"] == "0.000976562"
+    assert texts["num"] == "9.765625e-04"
     assert texts["rand"] == "computed by the engine"
     assert texts["steps"] == "1. forward\n2. loss\n3. backward\n4. update"
     assert texts["gap"] == "hidden"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.report import format_scalar
 from studyapp.deck.grading import grade_response
 from studyapp.deck.loader import load_deck
 from studyapp.deck.showing import ShowingError, prepare
@@ -28,7 +29,7 @@ def test_random_draws_are_seeded_in_range_and_recomputed(deck):
         assert s.prompt == f"What is {rho:g} to the power {steps}?"
         assert s.report is not None and s.report.scalar("value") == s.expected
         assert grade_response(card, f"{rho}^{steps}", expected=s.expected).correct
-        assert s.answer_text() == f"{s.expected:.6g}"
+        assert s.answer_text() == format_scalar(s.expected)
 
 
 def test_stated_answer_needs_no_engine_run(deck):

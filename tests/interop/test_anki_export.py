@@ -10,6 +10,7 @@ from pathlib import Path
 
 import genanki
 
+from engine.report import format_scalar
 from studyapp.cli import main
 from studyapp.deck.loader import load_deck
 from studyapp.deck.showing import draw
@@ -93,12 +94,12 @@ def test_report_numbers_under_the_answer(sample_deck, tmp_path, capsys):
     coefficient = max_norm / (13 + 1e-6)  # ‖[3, 4, 12]‖ = 13, PyTorch's epsilon
     front, back = notes[genanki.guid_for("interop-sample", "random-coefficient")][1]
     assert f"max_norm={max_norm:g}" in front
-    assert back.startswith(f"<p>{coefficient:.6g}</p>")
+    assert back.startswith(f"<p>{format_scalar(coefficient)}</p>")
     assert "randomised card: this is its first draw" in back
     assert f"max_norm = {max_norm}" in back
     assert f"= {coefficient:.9g}" in back  # the explanation's placeholder filled
     assert "<td>total_norm</td><td>13</td>" in back  # the Report's scalar table
-    assert f"<td>coefficient</td><td>{coefficient:.6g}</td>" in back
+    assert f"<td>coefficient</td><td>{format_scalar(coefficient)}</td>" in back
 
 
 def test_bundled_deck_reports_and_plots_are_baked_in(tmp_path, capsys):

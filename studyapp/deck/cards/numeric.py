@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.report import SIGNIFICANT_DIGITS, format_scalar
 from studyapp.deck import engine_links, fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, read_feedback, require
 from studyapp.deck.fields import Where, is_number, short
@@ -23,7 +24,7 @@ from studyapp.deck.numbers import Precision, evaluate
 
 MAX_DIGITS = 12
 MAX_SIGFIGS = MAX_DIGITS
-SHOWN_DIGITS = 6  # significant digits a number is shown with when the card needs no more
+SHOWN_DIGITS = SIGNIFICANT_DIGITS  # as the engine panel shows it, unless the card needs more
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,8 +68,9 @@ class NumericCard(Card):
 
 
 def shown_number(value: float, unit: str, digits: int) -> str:
-    """`value` with `digits` significant digits (%g), and its unit if any."""
-    text = f"{value:.{digits}g}"
+    """`value` as the engine panel shows it (`format_scalar`, `digits` significant digits at
+    least), and its unit if any."""
+    text = format_scalar(float(value), digits)
     return f"{text} {unit}" if unit else text
 
 

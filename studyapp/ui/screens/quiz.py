@@ -244,7 +244,11 @@ class QuizScreen(Screen):
             self.showing.answer_text(),
         )
         # the correction below states the right answer: the verdict line need not repeat it
-        repeated = shown is not None and grade.correct_answer in grade.detail
+        repeated = (
+            shown is not None
+            and card_type(card).response_kind == "choice"
+            and grade.correct_answer in grade.detail
+        )
         verdict.update(plain(verdict_line(grade, self_graded, detail=not repeated)))
         verdict.set_class(grade.correct, "-right")
         verdict.set_class(not grade.correct, "-wrong")

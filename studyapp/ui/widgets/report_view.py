@@ -28,27 +28,12 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from engine.report import Report, Scalar, Series
+from engine.report import SIGNIFICANT_DIGITS, Report, Scalar, format_scalar
 
 
-def format_value(value: object, digits: int = 6) -> str:
-    """A number in `digits` significant digits (ints and non-numbers as they are)."""
-    if isinstance(value, bool) or not isinstance(value, float):
-        return str(value)
-    return f"{value:.{digits}g}"
-
-
-def scalar_row(scalar: Scalar, digits: int = 6) -> list[str]:
-    return [scalar.name, format_value(scalar.value, max(digits, 6)), scalar.unit, scalar.note]
-
-
-def plot_groups(series: list[Series]) -> Iterator[tuple[str, list[Series]]]:
-    """Series grouped by their `plot` key (a series with no key gets its own plot)."""
-    groups: dict[str, list[Series]] = {}
-    for index, item in enumerate(series):
-        groups.setdefault(item.plot or f"#{index}", []).append(item)
-    for key, members in groups.items():
-        yield (members[0].label if key.startswith("#") else key), members
+def scalar_row(scalar: Scalar, digits: int = SIGNIFICANT_DIGITS) -> list[str]:
+    """A scalar's cells: name, value (as every view shows it, `digits` at least), unit, note."""
+    return [scalar.name, format_scalar(scalar.value, digits), scalar.unit, scalar.note]
 
 
 @dataclass(frozen=True)
@@ -75,10 +60,10 @@ def text_parts(
     top.extend(("warning", f"⚠ {warning}") for warning in report.warnings)
     if report.scalars:
         columns = ["name", "value", "unit", "note"]
-        rows = [scalar_row(s, precise.get(s.name, 6)) for s in report.scalars]
+        rows = [scalar_row(s, precise.get(s.name, SIGNIFICANT_DIGITS)) for s in report.scalars]
         top.append(("table", ShownTable("", columns, rows)))
     for table in report.tables:
-        rows = [[format_value(cell) for cell in row] for row in table.rows]
+        rows = [[format_scalar(cell) for cell in row] for row in table.rows]
         top.append(("heading", table.title))
         top.append(("table", ShownTable(table.title, list(table.columns), rows)))
     bottom: list[Part] = []
@@ -184,7 +169,7 @@ class ReportView(Vertical):
         self.precise = dict(precise or {})
         self.top, self.bottom = text_parts(report, self.precise)
         self.tables = [part for _, part in self.top if isinstance(part, ShownTable)]
-        self.plots = list(plot_groups(report.series))
+        self.plots = report.plot_groups()
         self.plotting = False
 
     def compose(self) -> ComposeResult:
