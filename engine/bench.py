@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import bptt, gradcheck, rnn, threads
+from engine import bench_checkpoint, bptt, gradcheck, rnn, threads
 
 DEFAULT_SIZES: tuple[tuple[int, int, int, int, int], ...] = (
     (1, 100, 8, 32, 8),
@@ -305,4 +305,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"engine.threads.configure() picked {chosen} BLAS thread(s) at the start\n"
         "  (OPENBLAS/OMP/MKL_NUM_THREADS if set, else the idle cores)"
     )
+    print()
+    print(bench_checkpoint.table())
     return 0

@@ -1,6 +1,7 @@
-"""Backpropagation through time: full, per-term windowed (truncate=k), chunked, double sum.
+"""Backpropagation through time: full, per-term windowed (truncate=k), chunked, checkpointed,
+randomly truncated, double sum.
 
-Batch layout (GROUND_TRUTH §1.4), rows are batch items, time t = 1..T:
+Batch layout: rows are batch items, time t = 1..T:
 
     G_t = E_t V                      ∂L_t/∂h_t (direct term)
     Δ_T = G_T,  Δ_t = G_t + Ε_{t+1} W          (residual: + Δ_{t+1})
@@ -108,6 +109,19 @@ def _prepare(
     return _Pass(fwd, act, xs, value, err, direct)
 
 
+def backward_pass(
+    fwd: rnn.Forward, act: rnn.Activation, xs: np.ndarray, direct: np.ndarray
+) -> _Pass:
+    """A layer's forward pass and its upstream G_t = ∂L/∂h_t (from the layer above, or a
+    loss on this layer's states), ready for `recursion`. `direct` becomes Δ in place."""
+    return _Pass(fwd, act, xs, 0.0, np.zeros((0,)), direct)
+
+
+def recursion(W: np.ndarray, run: _Pass) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Δ, Ε, dh0) of full BPTT from `run` (see `_recursion`); run's arrays are reused."""
+    return _recursion(W, run, residual=False, chunk=None)
+
+
 def _weight_gradients(
     p: Params, run: _Pass, eps: np.ndarray, dh0: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -129,15 +143,20 @@ def _weight_gradients(
 
 
 def _recursion(
-    W: np.ndarray, run: _Pass, residual: bool, chunk: int | None
+    W: np.ndarray,
+    run: _Pass,
+    residual: bool,
+    chunk: int | None,
+    keep: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Δ_t = G_t + Ε_{t+1} W (+ Δ_{t+1} if residual), Ε_t = f'(a_t) ⊙ Δ_t, t = T..1.
+    """Δ_t = G_t + κ_t Ε_{t+1} W (+ Δ_{t+1} if residual), Ε_t = f'(a_t) ⊙ Δ_t, t = T..1.
 
-    With `chunk=k` the flow from t+1 to t is cut whenever t is a multiple of k
-    (detach every k steps). f'(a_t) for every t is formed at once from f(a_t) into the
-    storage of a_t (not needed any more) and Ε_t overwrites it step by step; `run.direct`
-    becomes Δ in place, so the backward pass allocates no new (T, B, H) array. The time
-    loop makes three numpy calls per step.
+    κ_t = 1 unless `keep` is given: then κ_t = keep[t] (keep[0] scales dh0), and
+    κ_t = 0 cuts the flow from t+1 to t. With `chunk=k` the flow from t+1 to t is cut
+    whenever t is a multiple of k (detach every k steps). f'(a_t) for every t is formed at
+    once from f(a_t) into the storage of a_t (not needed any more) and Ε_t overwrites it
+    step by step; `run.direct` becomes Δ in place, so the backward pass allocates no new
+    (T, B, H) array. The time loop makes three numpy calls per step.
     Returns (Δ, Ε, dh0) with dh0 = Ε_1 W (+ Δ_1).
     """
     T, B, H = run.direct.shape
@@ -149,12 +168,19 @@ def _recursion(
     multiply(eps_rows[T - 1], delta_rows[T - 1], out=eps_rows[T - 1])
     for i in range(T - 2, -1, -1):  # array index i holds time t = i + 1
         if chunk is None or (i + 1) % chunk != 0:
-            dot(eps_rows[i + 1], W, out=carried)
-            add(delta_rows[i], carried, out=delta_rows[i])
-            if residual:
-                add(delta_rows[i], delta_rows[i + 1], out=delta_rows[i])
+            if keep is None:
+                dot(eps_rows[i + 1], W, out=carried)
+                add(delta_rows[i], carried, out=delta_rows[i])
+                if residual:
+                    add(delta_rows[i], delta_rows[i + 1], out=delta_rows[i])
+            elif keep[i + 1] != 0:
+                dot(eps_rows[i + 1], W, out=carried)
+                carried *= keep[i + 1]
+                add(delta_rows[i], carried, out=delta_rows[i])
         multiply(eps_rows[i], delta_rows[i], out=eps_rows[i])
     dh0 = eps[0] @ W
+    if keep is not None:
+        dh0 *= keep[0]
     if residual:
         dh0 += delta[0]
     return delta, eps, dh0
@@ -234,6 +260,94 @@ def chunked_gradients(
     with np.errstate(all="ignore"):
         run = _prepare(p, xs, ys, activation, loss, h0, residual=False)
         _, eps, dh0 = _recursion(p.W, run, residual=False, chunk=int(k))
+        return package(run.loss, _weight_gradients(p, run, eps, dh0))
+
+
+def _check_positive_int(name: str, value: object) -> int:
+    """`value` as an int >= 1, or ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def checkpointed_gradients(
+    p: Params,
+    xs: object,
+    ys: object,
+    activation: str = "tanh",
+    loss: str = "mse",
+    h0: object = None,
+    segment: int | None = None,
+) -> Gradients:
+    """Full BPTT storing only the states h_0, h_S, h_2S, … at segment boundaries
+    (Chen et al. 2016, "Training deep nets with sublinear memory cost").
+
+    Forward: h_t = f(x_t Uᵀ + h_{t−1} Wᵀ + b) run once, keeping h_{kS} only. Backward,
+    segments last to first: the segment's forward pass is recomputed from its boundary
+    state, then Δ_t = G_t + Ε_{t+1} W runs inside it, where Ε_{t+1} W entering the
+    segment's last step is the carry left by the segment after it. The weight gradients
+    are sums over t, so each segment adds its share. Same result as `gradients` to
+    rounding; memory O((T/S + S)·B·H), smallest at the default S = ⌈√T⌉; time about
+    one extra forward pass.
+    """
+    xs, h0 = rnn.check_inputs(p, xs, h0)
+    T, B, _ = xs.shape
+    targets = rnn.check_targets(p, ys, loss, T, B)
+    size = math.isqrt(T - 1) + 1 if segment is None else _check_positive_int("segment", segment)
+    starts = list(range(0, T, size))
+    with np.errstate(all="ignore"):
+        boundaries = [h0]  # h at time `start` of every segment
+        for start in starts[:-1]:
+            fwd = rnn.forward(p, xs[start : start + size], activation=activation, h0=boundaries[-1])
+            boundaries.append(fwd.hs[-1].copy())
+            del fwd
+        total = {name: np.zeros_like(g) for name, g in p.as_dict().items()}
+        value = 0.0
+        carry: np.ndarray | None = None  # Ε_{s+1} W from the segment after this one
+        for start, state in zip(reversed(starts), reversed(boundaries), strict=True):
+            stop = min(start + size, T)
+            run = _prepare(
+                p, xs[start:stop], targets[start:stop], activation, loss, state, residual=False
+            )
+            if carry is not None:
+                run.direct[-1] += carry
+            _, eps, carry = _recursion(p.W, run, residual=False, chunk=None)
+            for name, g in _weight_gradients(p, run, eps, carry).items():
+                if name != "h0":
+                    total[name] += g
+            value += run.loss
+            del run, eps
+        total["h0"] = carry
+        return package(value, total)
+
+
+def randomly_truncated_gradients(
+    p: Params,
+    xs: object,
+    ys: object,
+    cut_probability: float,
+    rng: np.random.Generator,
+    activation: str = "tanh",
+    loss: str = "mse",
+    h0: object = None,
+) -> Gradients:
+    """Randomised truncation with compensation (Tallec & Ollivier 2017, ARTBP): one
+    unbiased stochastic estimate of the full BPTT gradient.
+
+    The flow from h_t back to h_{t−1} is cut with probability c (independently at each
+    t = 1..T, so truncation lengths are geometric with mean 1/c) and otherwise scaled by
+    κ = 1/(1 − c): Δ_t = G_t + κ_t Ε_{t+1} W with κ_t ∈ {0, 1/(1 − c)}. A term of lag j
+    survives with probability (1 − c)^j and is then scaled by (1 − c)^{−j}, so
+    E[ĝ] = ∂L/∂θ exactly, for the cost of truncated BPTT.
+    """
+    c = float(cut_probability)
+    if not 0.0 <= c < 1.0:
+        raise ValueError(f"cut_probability must be in [0, 1), got {cut_probability!r}")
+    with np.errstate(all="ignore"):
+        run = _prepare(p, xs, ys, activation, loss, h0, residual=False)
+        T = run.direct.shape[0]
+        keep = np.where(rng.random(T) < c, 0.0, 1.0 / (1.0 - c))
+        _, eps, dh0 = _recursion(p.W, run, residual=False, chunk=None, keep=keep)
         return package(run.loss, _weight_gradients(p, run, eps, dh0))
 
 

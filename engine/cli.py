@@ -8,6 +8,7 @@ message on stderr that says what to type instead.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import NoReturn
 from engine import registry
 
 PROG = "python -m engine"
+LIST_WIDTH = 80
 
 
 class UsageError(Exception):
@@ -51,12 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="shorthand for seed=N")
     # `bench ARGS...` is forwarded before parsing (see main); listed here for --help.
     sub.add_parser(
-        "bench", help="benchmark the engine (--latency: time every experiment at its defaults)"
+        "bench",
+        help="benchmark the engine (--latency: every experiment at its defaults; "
+        "--bounds: at the corners of its bounds)",
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in `argv`; a reader that closes the pipe early (`| head`) ends
+    the output quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return code
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at devnull so that flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -94,12 +112,15 @@ def _list() -> int:
     by_topic: dict[str, list[registry.Experiment]] = {}
     for exp in registry.all_experiments():
         by_topic.setdefault(exp.topic, []).append(exp)
-    width = max((len(e.name) for e in registry.all_experiments()), default=0)
     for topic in sorted(by_topic):
         print(f"{topic}:")
+        width = max(len(e.name) for e in by_topic[topic])
         for exp in by_topic[topic]:
             tag = " [long]" if exp.long else ""
-            print(f"  {exp.name:<{width}}  {exp.summary}{tag}")
+            line = f"  {exp.name:<{width}}  {exp.summary}{tag}"
+            if len(line) > LIST_WIDTH:  # the summary on its own line, under the name
+                line = f"  {exp.name}\n      {exp.summary}{tag}"
+            print(line)
     print(f"\nParameters: `{PROG} show NAME`")
     print(f"Run:        `{PROG} run NAME key=value ... [--json] [--seed N]`")
     return 0
@@ -123,7 +144,7 @@ def _show(name: str) -> int:
 
 
 def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
-    """`["k=v", ...]` → `{"k": "v"}`; values stay strings (the registry converts them)."""
+    """`["k=v", ...]` → `{"k": "v"}`; values stay text (`registry.parse` converts them)."""
     params: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -137,14 +158,14 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
 
 def _run(name: str, pairs: Sequence[str], *, as_json: bool, seed: int | None) -> int:
     exp = registry.get(name)
-    params: dict[str, object] = dict(parse_assignments(pairs))
+    texts = parse_assignments(pairs)
     if seed is not None:
         if "seed" not in {p.name for p in exp.params}:
             raise UsageError(f"{name} takes no seed (it is not random); drop --seed")
-        if "seed" in params:
+        if "seed" in texts:
             raise UsageError("seed given twice: use either --seed N or seed=N")
-        params["seed"] = seed
-    registry.validate(name, params)  # usage errors (exit 2) before any work starts
+        texts["seed"] = str(seed)
+    params = registry.parse(name, texts)  # usage errors (exit 2) before any work starts
     from engine import threads
 
     threads.configure()  # BLAS on the idle cores (or the user's OPENBLAS_NUM_THREADS)
@@ -170,6 +191,10 @@ def _print_progress(fraction: float, message: str) -> None:
 
 
 def _bench(args: Sequence[str]) -> int:
+    if "--bounds" in args:
+        from engine import bounds_bench
+
+        return bounds_bench.main([a for a in args if a != "--bounds"])
     if "--latency" in args:
         from engine import latency
 

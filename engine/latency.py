@@ -2,7 +2,7 @@
 
 Measures, on this machine: the in-process time of every experiment at its defaults
 (median of `--repeats` runs after one warm-up run; long ones only with `--long`), and
-the wall time of `python -m engine list` as a fresh process. Targets (issue 4):
+the wall time of `python -m engine list` as a fresh process. Targets:
 < 100 ms per non-long experiment, < 0.5 s for `list`. Nothing here is asserted in tests.
 """
 

@@ -1,9 +1,11 @@
 """The one whitelist of experiments decks and users may run.
 
 An experiment is a function returning a `Report`, registered with typed, bounded
-parameters. `run(name, params)` validates every parameter first, so no deck or user
-can ask for unbounded work. Names and modules are fixed in code: nothing from a deck
-is ever imported, evaluated or executed.
+parameters in a `Registry`; the module-level functions are the API of the default
+registry of bundled experiments. `run(name, params)` validates every typed parameter
+first (a string is never taken for a number or a bool), so no deck or user can ask for
+unbounded work; `parse` converts command-line text before the same checks. Names and
+modules are fixed in code: nothing from a deck is ever imported, evaluated or executed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +28,13 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.clipping",
     "engine.experiments.complexity",
     "engine.experiments.rtrl_cost",
+    "engine.experiments.bptt_memory",
+    "engine.experiments.stacked",
+    "engine.experiments.teacher_forcing",
 )
+
+# Names and texts longer than this are cut before fuzzy matching (difflib is quadratic).
+MAX_NAME_MATCH = 100
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -54,7 +62,21 @@ class ParamError(ExperimentError):
         self.param = param
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{experiment}: parameter {param}={value!r} is invalid: {allowed}")
+        shown = shown_value(value)
+        name = param if len(param) <= MAX_SHOWN else param[: MAX_SHOWN - 1] + "…"
+        super().__init__(f"{experiment}: parameter {name}={shown} is invalid: {allowed}")
+
+
+MAX_SHOWN = 60  # characters of a refused value quoted back in an error
+
+
+def shown_value(value: Any) -> str:
+    """repr(value) cut to MAX_SHOWN characters; an int too long to print is described
+    by its size (repr would raise for more than 4300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"<integer of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
 class Cancelled(ExperimentError):
@@ -89,15 +111,30 @@ class Param:
         return str(int(value)) if self.kind is int else f"{value:g}"
 
     def coerce(self, experiment: str, value: Any) -> Any:
-        """Return `value` as this parameter's type, or raise ParamError.
+        """Return a typed `value` (from TOML, JSON or code) as this parameter's type, or
+        raise ParamError naming the expected type.
 
-        Strings (from the command line) are converted; bools are never taken as
-        numbers; ints are accepted for floats; non-finite floats are refused.
+        Bools are never taken as numbers, ints are accepted for floats, integral floats
+        for ints, non-finite floats are refused, and strings are refused for every
+        non-string type (text from a command line goes through `parse`).
         """
         converted = _convert(self.kind, value)
-        if converted is None or not self._admits(converted):
+        if converted is None:
+            raise ParamError(experiment, self.name, value, self._wrong_type(value))
+        if not self._admits(converted):
             raise ParamError(experiment, self.name, value, self.allowed())
         return converted
+
+    def parse(self, experiment: str, text: str) -> Any:
+        """Command-line text converted to this parameter's type, then checked as `coerce`."""
+        converted = _from_text(self.kind, text)
+        if converted is None or not self._admits(converted):
+            raise ParamError(experiment, self.name, text, self.allowed())
+        return self.coerce(experiment, converted)
+
+    def _wrong_type(self, value: Any) -> str:
+        """The refusal of a value of the wrong type, naming both types."""
+        return f"expected {self.kind.__name__}, got {type(value).__name__}; {self.allowed()}"
 
     def _admits(self, converted: Any) -> bool:
         """True when a value of the right type lies in the choices or the bounds."""
@@ -112,42 +149,51 @@ class Param:
 
 
 def _convert(kind: type, value: Any) -> Any:
-    """`value` converted to `kind`, or None when it cannot be (no eval, ever)."""
+    """A typed `value` as `kind`, or None when it is not of that type."""
     if kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
-            return value.lower() in ("true", "1", "yes")
+        return value if isinstance(value, bool) else None
+    if isinstance(value, bool):
         return None
     if kind is int:
-        if isinstance(value, bool):
-            return None
         if isinstance(value, int):
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                return None
         return None
     if kind is float:
-        if isinstance(value, bool):
+        if not isinstance(value, (int, float)):
             return None
-        if isinstance(value, (int, float)):
+        try:
             number = float(value)
-        elif isinstance(value, str):
-            try:
-                number = float(value.strip())
-            except ValueError:
-                return None
-        else:
+        except OverflowError:  # an int beyond the float range
             return None
         return number if math.isfinite(number) else None
     if kind is str:
         return value if isinstance(value, str) else None
     return None
+
+
+MAX_TEXT_DIGITS = 50  # a command-line number longer than this is refused before conversion
+
+
+def _from_text(kind: type, text: str) -> Any:
+    """Command-line `text` converted to `kind` (no eval, ever), or None when it cannot be."""
+    if not isinstance(text, str):
+        return None
+    word = text.strip()
+    if kind is str:
+        return text
+    if kind is bool:
+        lowered = word.lower()
+        if lowered in ("true", "false", "1", "0", "yes", "no"):
+            return lowered in ("true", "1", "yes")
+        return None
+    if len(word) > MAX_TEXT_DIGITS:
+        return None
+    try:
+        return int(word) if kind is int else float(word) if kind is float else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -171,23 +217,132 @@ class Experiment:
         return {p.name: p.default for p in self.params}
 
     def validate(self, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """All parameters, defaults filled in, each checked against its bounds."""
-        given = dict(params or {})
-        known = {p.name for p in self.params}
-        for key in given:
-            if key not in known:
-                near = difflib.get_close_matches(key, sorted(known), n=3)
-                hint = f"did you mean {' or '.join(near)}?" if near else ""
-                allowed = "unknown parameter; known: " + (", ".join(sorted(known)) or "none")
-                raise ParamError(self.name, key, given[key], f"{allowed}. {hint}".strip())
+        """All parameters, defaults filled in, each typed value checked against its bounds."""
+        given = self._known(params or {})
         return {
             p.name: p.coerce(self.name, given[p.name]) if p.name in given else p.default
             for p in self.params
         }
 
+    def parse(self, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Like `validate`, for text values from a command line (converted first)."""
+        given = self._known(texts)
+        return {
+            p.name: p.parse(self.name, given[p.name]) if p.name in given else p.default
+            for p in self.params
+        }
 
-_REGISTRY: dict[str, Experiment] = {}
-_loaded = False
+    def _known(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """`given` as a dict, or ParamError naming the first unknown key and the known ones."""
+        known = {p.name for p in self.params}
+        for key in given:
+            if key not in known:
+                near = difflib.get_close_matches(str(key)[:MAX_NAME_MATCH], sorted(known), n=3)
+                hint = f"did you mean {' or '.join(near)}?" if near else ""
+                allowed = "unknown parameter; known: " + (", ".join(sorted(known)) or "none")
+                raise ParamError(self.name, key, given[key], f"{allowed}. {hint}".strip())
+        return dict(given)
+
+
+class Registry:
+    """A set of experiments by name. Those of `modules` are imported on first use (the
+    modules register into the default registry through the `experiment` decorator);
+    a Registry built without modules holds only what is added to it."""
+
+    def __init__(self, modules: Sequence[str] = (), experiments: Iterable[Experiment] = ()):
+        self._experiments: dict[str, Experiment] = {}
+        self._modules = tuple(modules)
+        self._loaded = not self._modules
+        for exp in experiments:
+            self.add(exp)
+
+    def add(self, exp: Experiment) -> None:
+        """Register `exp`; a name registered twice or a default outside its bounds is a bug."""
+        if exp.name in self._experiments:
+            raise RuntimeError(f"experiment {exp.name!r} registered twice")
+        for p in exp.params:
+            p.coerce(exp.name, p.default)
+        self._experiments[exp.name] = exp
+
+    def experiment(
+        self,
+        name: str,
+        *,
+        topic: str,
+        summary: str,
+        params: tuple[Param, ...] = (),
+        long: bool = False,
+    ) -> Callable[[Callable[..., Report]], Callable[..., Report]]:
+        """Decorator registering `func(**params) -> Report` under `name`."""
+
+        def register(func: Callable[..., Report]) -> Callable[..., Report]:
+            self.add(Experiment(name, topic, summary, tuple(params), func, long))
+            return func
+
+        return register
+
+    def copy(self) -> Registry:
+        """A new registry holding the same experiments (loaded first): add to it freely."""
+        return Registry(experiments=self.all_experiments())
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for module in self._modules:
+                importlib.import_module(module)
+
+    def names(self) -> list[str]:
+        """Every registered experiment name, sorted."""
+        self._load()
+        return sorted(self._experiments)
+
+    def all_experiments(self) -> list[Experiment]:
+        return [self._experiments[n] for n in self.names()]
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """The registered names nearest to `name`."""
+        return difflib.get_close_matches(name[:MAX_NAME_MATCH], self.names(), n=n, cutoff=0.5)
+
+    def get(self, name: str) -> Experiment:
+        """The experiment called `name`, or UnknownExperiment with suggestions."""
+        self._load()
+        try:
+            return self._experiments[name]
+        except KeyError:
+            raise UnknownExperiment(name, self.suggest(name)) from None
+
+    def validate(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Check typed `params` for experiment `name`; returns them with defaults filled in."""
+        return self.get(name).validate(params)
+
+    def parse(self, name: str, texts: Mapping[str, str]) -> dict[str, Any]:
+        """Command-line text values for experiment `name` converted to their types and
+        checked; returns them with defaults filled in."""
+        return self.get(name).parse(texts)
+
+    def run(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelFn | None = None,
+    ) -> Report:
+        """Validate `params`, then run experiment `name` and return its Report.
+
+        Long experiments receive `progress(fraction, message)` and `cancel()`; when
+        `cancel()` turns true they raise Cancelled.
+        """
+        exp = self.get(name)
+        values = exp.validate(params)
+        if exp.long:
+            values["progress"] = progress or (lambda fraction, message: None)
+            values["cancel"] = cancel or (lambda: False)
+        return exp.func(**values)
+
+
+# The registry of the bundled experiments; the functions below are its API.
+default_registry = Registry(EXPERIMENT_MODULES)
 
 
 def experiment(
@@ -198,55 +353,33 @@ def experiment(
     params: tuple[Param, ...] = (),
     long: bool = False,
 ) -> Callable[[Callable[..., Report]], Callable[..., Report]]:
-    """Decorator registering `func(**params) -> Report` under `name`."""
-
-    def register(func: Callable[..., Report]) -> Callable[..., Report]:
-        if name in _REGISTRY:
-            raise RuntimeError(f"experiment {name!r} registered twice")
-        for p in params:
-            p.coerce(name, p.default)  # a default outside its own bounds is a bug
-        _REGISTRY[name] = Experiment(name, topic, summary, tuple(params), func, long)
-        return func
-
-    return register
-
-
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        for module in EXPERIMENT_MODULES:
-            importlib.import_module(module)
-        _loaded = True
+    """Decorator registering `func(**params) -> Report` in the default registry."""
+    return default_registry.experiment(name, topic=topic, summary=summary, params=params, long=long)
 
 
 def names() -> list[str]:
-    """Every registered experiment name, sorted."""
-    _load()
-    return sorted(_REGISTRY)
+    """Every experiment name of the default registry, sorted."""
+    return default_registry.names()
 
 
 def all_experiments() -> list[Experiment]:
-    _load()
-    return [_REGISTRY[n] for n in sorted(_REGISTRY)]
+    return default_registry.all_experiments()
 
 
 def suggest(name: str, n: int = 3) -> list[str]:
-    """The registered names nearest to `name`."""
-    return difflib.get_close_matches(name, names(), n=n, cutoff=0.5)
+    return default_registry.suggest(name, n)
 
 
 def get(name: str) -> Experiment:
-    """The experiment called `name`, or UnknownExperiment with suggestions."""
-    _load()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownExperiment(name, suggest(name)) from None
+    return default_registry.get(name)
 
 
 def validate(name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Check `params` for experiment `name`; returns them with defaults filled in."""
-    return get(name).validate(params)
+    return default_registry.validate(name, params)
+
+
+def parse(name: str, texts: Mapping[str, str]) -> dict[str, Any]:
+    return default_registry.parse(name, texts)
 
 
 def run(
@@ -256,14 +389,5 @@ def run(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> Report:
-    """Validate `params`, then run experiment `name` and return its Report.
-
-    Long experiments receive `progress(fraction, message)` and `cancel()`; when
-    `cancel()` turns true they raise Cancelled.
-    """
-    exp = get(name)
-    values = exp.validate(params)
-    if exp.long:
-        values["progress"] = progress or (lambda fraction, message: None)
-        values["cancel"] = cancel or (lambda: False)
-    return exp.func(**values)
+    """`Registry.run` on the default registry."""
+    return default_registry.run(name, params, progress=progress, cancel=cancel)

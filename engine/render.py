@@ -11,7 +11,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 
-from engine.report import Cell, Report, Scalar, Series, Table
+from engine.report import Cell, Report, Scalar, Series, Table, format_scalar
 
 WIDTH = 80
 PLOT_HEIGHT = 10
@@ -19,16 +19,8 @@ MARKERS = "*o+x#@%&"
 
 
 def number(value: float | int) -> str:
-    """A number in at most 10 significant digits, scientific when very large or small."""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if not math.isfinite(value):
-        return str(value)
-    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
-        return f"{value:.6e}"
-    return f"{value:.10g}"
+    """A number as every view shows it: `report.format_scalar`."""
+    return format_scalar(value)
 
 
 def render(report: Report, width: int = WIDTH) -> str:
@@ -40,7 +32,7 @@ def render(report: Report, width: int = WIDTH) -> str:
         parts.append(_section("Results", _scalars(report.scalars, width)))
     for table in report.tables:
         parts.append(_section(table.title, _table(table, width)))
-    for group, series in _plot_groups(report.series):
+    for group, series in report.plot_groups():
         parts.append(_section(group, plot(series, width)))
     for formula in report.formulas:
         parts.append(_section(formula.name, formula.text.splitlines()))
@@ -114,13 +106,6 @@ def _table(table: Table, width: int) -> list[str]:
         out.append(line(["-" * w for w in widths]))
         out += [line(row) for row in cells]
     return out
-
-
-def _plot_groups(series: Sequence[Series]) -> list[tuple[str, list[Series]]]:
-    groups: dict[str, list[Series]] = {}
-    for s in series:
-        groups.setdefault(s.plot or s.label, []).append(s)
-    return list(groups.items())
 
 
 def plot(series: Sequence[Series], width: int = WIDTH, height: int = PLOT_HEIGHT) -> list[str]:

@@ -9,10 +9,30 @@ values are written as the JSON extensions NaN/Infinity that Python reads back).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 Cell = str | float | int | bool
+
+SIGNIFICANT_DIGITS = 7
+
+
+def format_scalar(value: object) -> str:
+    """The one way a number of a Report is shown (terminal, JSON view, app): ints in full,
+    bools as 0/1, floats in SIGNIFICANT_DIGITS significant digits, scientific below 1e-3
+    and from 1e6 up, nan/inf/-inf by name; anything else as str()."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, float):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+        return f"{value:.{SIGNIFICANT_DIGITS - 1}e}"
+    return f"{value:.{SIGNIFICANT_DIGITS}g}"
 
 
 @dataclass
@@ -79,6 +99,16 @@ class Report:
 
     def scalar_names(self) -> list[str]:
         return [s.name for s in self.scalars]
+
+    def plot_groups(self) -> list[tuple[str, list[Series]]]:
+        """The series drawn together: those sharing a `plot` key share axes (titled by
+        the key), in order of first appearance; a series without a key is a plot of its
+        own, titled by its label."""
+        groups: dict[str, list[Series]] = {}
+        for index, item in enumerate(self.series):
+            key = item.plot or f"\0{index}"  # never equal to a deck-visible key
+            groups.setdefault(key, []).append(item)
+        return [(members[0].plot or members[0].label, members) for members in groups.values()]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

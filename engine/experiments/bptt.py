@@ -47,7 +47,7 @@ def _loss_from_state(
 def numerical_deltas(
     p: rnn.Params, xs: np.ndarray, ys: np.ndarray, hs: np.ndarray, activation: str
 ) -> np.ndarray:
-    """δ_t[i] ≈ (L(h_t + ε e_i) − L(h_t − ε e_i)) / 2ε for t = 0..T (GROUND_TRUTH §5 Q1):
+    """δ_t[i] ≈ (L(h_t + ε e_i) − L(h_t − ε e_i)) / 2ε for t = 0..T:
     perturb the stored h_t and re-run the forward pass from step t. Shape (T+1, B, H)."""
     numeric = np.zeros_like(hs)
     for t in range(hs.shape[0]):
@@ -378,7 +378,7 @@ def rtrl_vs_bptt(
         steps=[
             "RTRL carries S_t = dh_t/dθ forward: S_t = diag(f'(a_t))(∂⁺a_t/∂θ + W S_{t−1}), "
             "S_0 = 0, and accumulates dL/dθ = Σ_t (∂L_t/∂h_t) S_t.",
-            "Dropping the immediate term ∂⁺a_t/∂θ (seed 000's recursion) leaves "
+            "Dropping the immediate term ∂⁺a_t/∂θ (a recursion some lecture notes give) leaves "
             "S_t = diag(f'(a_t)) W S_{t−1}: starting from 0 it stays 0 for ever.",
             "BPTT runs the δ recursion backward over the stored h_t, a_t.",
             f"Memory: BPTT stores h_0..h_T and a_1..a_T ({bptt_floats} floats, grows with T); "

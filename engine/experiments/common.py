@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import tracemalloc
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
 from engine import rnn
 from engine.registry import Param
 from engine.report import Scalar
+
+T_ = TypeVar("T_")
 
 ACTIVATION_NAMES = ("tanh", "sigmoid", "relu", "identity")
 MAX_SEED = 2**31 - 1
@@ -131,3 +135,22 @@ def vec(values: np.ndarray, digits: int = 4) -> str:
     if arr.ndim == 1:
         return "[" + ", ".join(f"{float(v):.{digits}g}" for v in arr) + "]"
     return "[" + "; ".join(vec(row, digits)[1:-1] for row in arr) + "]"
+
+
+def traced_peak(fn: Callable[[], T_]) -> tuple[T_, int]:
+    """(fn(), the tracemalloc peak in bytes above the memory in use when it started).
+
+    Inside an outer trace (e.g. a memory benchmark of the whole experiment) the trace is
+    left running: its peak is reset here, so the outer caller then sees this call's peak.
+    """
+    outer = tracemalloc.is_tracing()
+    if not outer:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        if not outer:
+            tracemalloc.stop()

@@ -1,14 +1,15 @@
 """complexity.rtrl_cost: measured time per step of RTRL (forward mode) and of BPTT against the
 hidden size H, with fitted log-log slopes (RTRL towards 4, BPTT towards 2) and the memory
-each keeps (GROUND_TRUTH §1.6, §1.9, §5 Q17)."""
+each keeps (Williams & Zipser 1989 for RTRL)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from engine import bptt, rnn, rtrl
 from engine.experiments.common import inputs, int_param, mse_targets, scalar, seed_param
-from engine.experiments.complexity import Meter, doublings, loglog_fit
+from engine.experiments.complexity import MIN_STABLE_S, Meter, doublings, loglog_fit, stable_fit
 from engine.registry import CancelFn, ProgressFn, experiment
 from engine.report import Report, Series, Table
 
@@ -39,7 +40,7 @@ def rtrl_step_flops(H: int) -> float:
 
 
 def bptt_step_flops(H: int) -> float:
-    """GROUND_TRUTH §1.9 per step and sequence: 6·(H² + HO) + 4·HD flops."""
+    """Per step and sequence: 6·(H² + HO) + 4·HD flops (as in complexity.bptt_flops)."""
     return 6.0 * (H * H + H * O) + 4.0 * H * D
 
 
@@ -53,10 +54,10 @@ def local_slope(x: list[int], y: list[float]) -> float:
     topic="complexity",
     summary="RTRL vs BPTT time per step against H, fitted",
     params=(
-        int_param("H_max", 64, 16, 128, "largest hidden size for RTRL (from 8, doubling)"),
-        int_param("bptt_H_max", 512, 64, 512, "largest hidden size for BPTT (from 8, doubling)"),
-        int_param("T", 8, 4, 64, "steps per timed run (time per step = run time / T)", "steps"),
-        int_param("repeats", 3, 1, 5, "timed runs per point (the fastest is kept)"),
+        int_param("H_max", 64, 16, 64, "largest hidden size for RTRL (from 8, doubling)"),
+        int_param("bptt_H_max", 256, 64, 256, "largest hidden size for BPTT (from 8, doubling)"),
+        int_param("T", 8, 4, 16, "steps per timed run (time per step = run time / T)", "steps"),
+        int_param("repeats", 3, 1, 3, "timed runs per point (the fastest is kept)"),
         seed_param(),
     ),
     long=True,
@@ -74,21 +75,24 @@ def rtrl_cost(
     bptt_h = doublings(H_START, max(bptt_H_max, H_max))  # always includes RTRL's sizes
     meter = Meter(len(rtrl_h) + len(bptt_h), repeats, progress, cancel, "complexity.rtrl_cost")
 
-    rtrl_ms = []
-    for H in rtrl_h:
+    def rtrl_call(H: int) -> Callable[[], object]:
         p = rnn.init(D, H, O, scheme="orthogonal", scale=0.9, seed=seed)
         xs, ys = inputs(T, 1, D, seed), mse_targets(T, 1, O, seed)
-        run = meter.seconds(f"RTRL, H={H}", lambda p=p, xs=xs, ys=ys: rtrl.gradients(p, xs, ys))
-        rtrl_ms.append(run / T * 1e3)
-    bptt_ms = []
-    for H in bptt_h:
+        return lambda: rtrl.gradients(p, xs, ys)
+
+    def bptt_call(H: int) -> Callable[[], object]:
         p = rnn.init(D, H, O, scheme="orthogonal", scale=0.9, seed=seed)
         xs, ys = inputs(T, BPTT_BATCH, D, seed), mse_targets(T, BPTT_BATCH, O, seed)
-        run = meter.seconds(f"BPTT, H={H}", lambda p=p, xs=xs, ys=ys: bptt.gradients(p, xs, ys))
-        bptt_ms.append(run / (T * BPTT_BATCH) * 1e3)
+        return lambda: bptt.gradients(p, xs, ys)
+
+    rtrl_runs = meter.sweep("RTRL, H", rtrl_h, [rtrl_call(H) for H in rtrl_h])
+    bptt_runs = meter.sweep("BPTT, H", bptt_h, [bptt_call(H) for H in bptt_h])
+    rtrl_ms = [run / T * 1e3 for run in rtrl_runs]
+    bptt_ms = [run / (T * BPTT_BATCH) * 1e3 for run in bptt_runs]
     progress(1.0, "done")
 
-    fit_rtrl, fit_bptt = loglog_fit(rtrl_h, rtrl_ms), loglog_fit(bptt_h, bptt_ms)
+    fit_rtrl, used_rtrl = stable_fit(rtrl_h, rtrl_runs)
+    fit_bptt, used_bptt = stable_fit(bptt_h, bptt_runs)
     flop_rtrl = loglog_fit(rtrl_h, [rtrl_step_flops(H) for H in rtrl_h]).slope
     flop_bptt = loglog_fit(bptt_h, [bptt_step_flops(H) for H in bptt_h]).slope
     top = rtrl_h[-1]
@@ -124,29 +128,38 @@ def rtrl_cost(
             "for every step, O(T·H) memory.",
             f"Each point: fastest of {repeats} timed runs over T = {T} steps after a warm-up; "
             f"RTRL runs one sequence, BPTT a batch of {BPTT_BATCH} (time divided by T·B).",
-            "Slopes are least-squares fits of log time against log H (± 2 standard errors). "
-            "At small H numpy's per-call overhead dominates and flattens them; the slope "
-            "between the two largest sizes shows where the arithmetic has taken over.",
+            "Counted slopes (*_flop_slope) come from the FLOP counts: exact. Timed slopes are "
+            "least-squares fits of log run time against log H (± 2 standard errors) over the "
+            "runs of at least 1 ms (or the largest three): at small H numpy's per-call "
+            "overhead dominates and flattens them. The slope between the two largest sizes "
+            "shows where the arithmetic has taken over.",
         ],
         scalars=[
-            scalar("rtrl_slope", fit_rtrl.slope, note=f"time ∝ H^slope, H = {rtrl_h[0]}..{top}"),
-            scalar("rtrl_slope_error", fit_rtrl.spread, note="2 standard errors"),
+            scalar(
+                "rtrl_slope",
+                fit_rtrl.slope,
+                note=f"timed: time ∝ H^slope over the {used_rtrl} largest H (runs ≥ "
+                f"{MIN_STABLE_S * 1e3:g} ms or the top 3); theory → 4",
+            ),
+            scalar("rtrl_slope_error", fit_rtrl.spread, note="2 standard errors (timed)"),
             scalar(
                 "rtrl_slope_top",
                 local_slope(rtrl_h, rtrl_ms),
                 note=f"between H = {rtrl_h[-2]} and {top}; theory → 4",
             ),
-            scalar("rtrl_flop_slope", flop_rtrl, note="slope of 2·H²·|θ_rec| over the same H"),
+            scalar("rtrl_flop_slope", flop_rtrl, note="counted: slope of 2·H²·|θ_rec| (exact)"),
             scalar(
-                "bptt_slope", fit_bptt.slope, note=f"time ∝ H^slope, H = {bptt_h[0]}..{bptt_h[-1]}"
+                "bptt_slope",
+                fit_bptt.slope,
+                note=f"timed: time ∝ H^slope over the {used_bptt} largest H; theory → 2",
             ),
-            scalar("bptt_slope_error", fit_bptt.spread, note="2 standard errors"),
+            scalar("bptt_slope_error", fit_bptt.spread, note="2 standard errors (timed)"),
             scalar(
                 "bptt_slope_top",
                 local_slope(bptt_h, bptt_ms),
                 note=f"between H = {bptt_h[-2]} and {bptt_h[-1]}; theory → 2",
             ),
-            scalar("bptt_flop_slope", flop_bptt, note="slope of the §1.9 FLOP formula"),
+            scalar("bptt_flop_slope", flop_bptt, note="counted: slope of the FLOP formula (exact)"),
             scalar("rtrl_ms_per_step", rtrl_ms[-1], "ms", f"RTRL at H = {top}"),
             scalar("bptt_ms_per_step", bptt_at_top, "ms", f"BPTT at H = {top}, per sequence"),
             scalar(

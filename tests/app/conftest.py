@@ -26,8 +26,9 @@ from studyapp.ui.app import StudyApp, create_app
 def test_experiments(monkeypatch):
     """For one test, the registry holds exactly the test experiments (and is restored
     afterwards), so the app tests never depend on the bundled experiments."""
-    monkeypatch.setattr(registry, "_REGISTRY", {e.name: e for e in TEST_EXPERIMENTS})
-    monkeypatch.setattr(registry, "_loaded", True)
+    monkeypatch.setattr(
+        registry, "default_registry", registry.Registry(experiments=TEST_EXPERIMENTS)
+    )
     calls.clear()
     slow_started.clear()
     return TEST_EXPERIMENTS

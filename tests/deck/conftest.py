@@ -43,9 +43,10 @@ def _nan(rho: float) -> Report:
 
 
 @pytest.fixture
-def fixture_experiments() -> Iterator[None]:
-    """Register the test experiments, and remove them after the test."""
-    registry.names()  # load the real experiment modules first
+def fixture_experiments(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """For one test, the default registry is a copy of the bundled one plus the test
+    experiments (the bundled registry itself is never changed)."""
+    own = registry.default_registry.copy()
     rho = registry.Param("rho", float, 0.5, "base", minimum=0.0, maximum=2.0)
     specs: list[tuple[str, tuple[registry.Param, ...], Callable[..., Report]]] = [
         (
@@ -62,12 +63,9 @@ def fixture_experiments() -> Iterator[None]:
         (ODD, (registry.Param("steps", int, 3, "count", minimum=1, maximum=50),), _odd),
     ]
     for name, params, func in specs:
-        registry.experiment(name, topic="general", summary="test fixture", params=params)(func)
-    try:
-        yield
-    finally:
-        for name, _, _ in specs:
-            registry._REGISTRY.pop(name, None)
+        own.experiment(name, topic="general", summary="test fixture", params=params)(func)
+    monkeypatch.setattr(registry, "default_registry", own)
+    yield
 
 
 HEADER = """\

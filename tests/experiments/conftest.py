@@ -17,7 +17,12 @@ CHEAP_LONG: dict[str, dict[str, Any]] = {
     "complexity.rtrl_cost": {"H_max": 16, "bptt_H_max": 64, "T": 4, "repeats": 1},
 }
 # Long experiments that time the wall clock: their numbers differ from run to run.
-TIMED = ("complexity.scaling", "complexity.rtrl_cost")
+TIMED = (
+    "complexity.scaling",
+    "complexity.rtrl_cost",
+    "bptt.checkpointing",
+    "complexity.stacked_bidirectional",
+)
 
 
 @pytest.fixture

@@ -248,9 +248,20 @@ def test_rtrl_cost_counts_memory_and_fits_slopes(run):
 
 
 def test_rtrl_cost_times_rtrl_sizes_with_bptt_too(run):
-    report = run("complexity.rtrl_cost", H_max=128, bptt_H_max=64, T=4)
-    assert [row[0] for row in report.tables[0].rows] == [8, 16, 32, 64, 128]
+    report = run("complexity.rtrl_cost", H_max=64, bptt_H_max=64, T=4)
+    assert [row[0] for row in report.tables[0].rows] == [8, 16, 32, 64]
     assert math.isfinite(report.scalar("time_ratio"))
+
+
+def test_stable_fit_drops_the_overhead_dominated_points():
+    sizes = [8, 16, 32, 64, 128]
+    # Below 1 ms a constant overhead hides the cubic growth; above it the slope is 3.
+    seconds = [2e-4, 2e-4, 1e-3 * 1, 8e-3, 64e-3]
+    fit, used = complexity.stable_fit(sizes, seconds)
+    assert used == 3 and fit.slope == pytest.approx(3.0)
+    assert complexity.loglog_fit(sizes, seconds).slope < 2.5
+    fit, used = complexity.stable_fit(sizes, [1e-5] * 5)  # nothing stable: the top three
+    assert used == 3 and fit.slope == pytest.approx(0.0)
 
 
 def test_memory_formulas():

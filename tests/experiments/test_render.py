@@ -14,7 +14,9 @@ from engine.report import Formula, Report, Scalar, Series, Table
 def test_number_format():
     assert number(13.0) == "13"
     assert number(9.765625e-4) == "9.765625e-04"
-    assert number(304.4816395) == "304.4816395"
+    assert number(304.4816395) == "304.4816"  # one formatter everywhere: 7 significant digits
+    assert number(-1234567.0) == "-1.234567e+06"
+    assert number(True) == "1" and number(math.nan) == "nan"
     assert number(7) == "7"
     assert number(math.inf) == "inf"
 

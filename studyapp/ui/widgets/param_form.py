@@ -1,6 +1,6 @@
 """A parameter form generated from an experiment's registry entry.
 
-Numbers and strings are Inputs validated by the registry's own `Param.coerce` (so the
+Numbers and strings are Inputs validated by the registry's own `Param.parse` (so the
 form and `registry.run` can never disagree); choices are Selects; booleans are Switches.
 Every edit posts `ParamForm.Changed` with the values, or with the errors when invalid.
 """
@@ -22,7 +22,7 @@ from engine.registry import Experiment, Param, ParamError
 
 
 class ParamValidator(Validator):
-    """Valid when `Param.coerce` accepts the text (type, bounds, choices)."""
+    """Valid when `Param.parse` accepts the text (type, bounds, choices)."""
 
     def __init__(self, experiment: str, param: Param) -> None:
         super().__init__()
@@ -31,7 +31,7 @@ class ParamValidator(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            self.param.coerce(self.experiment, value)
+            self.param.parse(self.experiment, value)
         except ParamError:
             return self.failure(f"{self.param.name}: must be {self.param.allowed()}")
         return self.success()
@@ -96,7 +96,9 @@ class ParamForm(Vertical):
         for param in self.experiment.params:
             raw = self.query_one(f"#param-{param.name}").value
             try:
-                values[param.name] = param.coerce(self.experiment.name, raw)
+                values[param.name] = (param.parse if isinstance(raw, str) else param.coerce)(
+                    self.experiment.name, raw
+                )
             except ParamError:
                 errors[param.name] = f"{param.name}: must be {param.allowed()}"
         return values, errors
