@@ -17,10 +17,10 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
-from studyapp.deck.grading import numbers_match
+from studyapp.deck.cards import card_type
 from studyapp.deck.issues import Issue, Severity
 from studyapp.deck.loader import Inspection, Limits, deck_files, duplicate_deck_id, inspect_deck
-from studyapp.deck.model import Card, NumericCard
+from studyapp.deck.model import Card
 from studyapp.deck.placeholders import missing_scalars
 from studyapp.deck.showing import after_answer_fields, draw
 
@@ -103,7 +103,7 @@ class _EngineCheck:
             if not any((i.line, i.col, i.severity) == (line, col, severity) for i in issues):
                 issues.append(Issue(inspection.path, line, col, severity, message))  # first draw
 
-        seeds = range(self.draws) if isinstance(card, NumericCard) and card.random else [None]
+        seeds = range(self.draws) if card.random_params() else [None]
         for seed in seeds:
             values = draw(card, seed) if seed is not None else {}
             params = {**dict(link.params), **values}
@@ -112,8 +112,8 @@ class _EngineCheck:
             if isinstance(result, str):
                 report("error", ("engine",), f"{result}{drawn}")
                 continue
-            if isinstance(card, NumericCard) and link.answer is not None:
-                self.numeric(card, result, drawn, report)
+            if link.answer is not None:
+                self.engine_answer(card, result, drawn, report)
             self.placeholders(inspection, i, card, result, drawn, report)
         return issues
 
@@ -141,7 +141,9 @@ class _EngineCheck:
                 )
 
     @staticmethod
-    def numeric(card: NumericCard, result: Report, drawn: str, report: Any) -> None:
+    def engine_answer(card: Card, result: Report, drawn: str, report: Any) -> None:
+        """The answer scalar named by `engine.answer` exists and is finite; then the card
+        type checks the card against it (e.g. a numeric card's written answer)."""
         link = card.engine
         if link is None or link.answer is None:
             return
@@ -158,21 +160,9 @@ class _EngineCheck:
         if not math.isfinite(value):
             report("error", ("engine", "answer"), f"{link.answer} is {value}{drawn}")
             return
-        if card.answer is not None and not numbers_match(card, card.answer, value):
-            report(
-                "error",
-                ("answer",),
-                f"answer = {card.answer:.6g} disagrees with the engine: {link.experiment} "
-                f"gives {link.answer} = {value:.6g}; write answer = {value:.6g} "
-                "or fix the card",
-            )
-        if card.sigfigs is None and value != 0 and card.atol >= abs(value):
-            report(
-                "warning",
-                ("atol",),
-                f"atol = {card.atol:g} is at least the answer {value:.3g}{drawn}, so 0 is "
-                "accepted; use a smaller atol or rtol",
-            )
+        check = card_type(card).check_engine_value
+        if check is not None:
+            check(card, value, drawn, report)
 
 
 def check_paths(

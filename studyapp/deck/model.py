@@ -1,7 +1,8 @@
 """The validated deck model: frozen dataclasses built only by the loader.
 
-Every card type carries the common fields of `Card`; type-specific fields follow
-`content/README.md`. Nothing here imports the engine or sympy.
+Every card type carries the common fields of `Card`; each type's own model (its
+type-specific fields, `content/README.md`) lives in its module of `studyapp.deck.cards`.
+Nothing here imports the engine or sympy.
 """
 
 from __future__ import annotations
@@ -89,90 +90,22 @@ class Card:
         """The correct answer as display text."""
         raise NotImplementedError
 
+    def answer_for(self, expected: float | None) -> str:
+        """The correct answer as display text for a showing whose numeric answer is
+        `expected` (None: not numeric, or not known)."""
+        return self.answer_text()
 
-@dataclass(frozen=True, kw_only=True)
-class FlashcardCard(Card):
-    type: str = "flashcard"
-    back: str
+    def random_params(self) -> tuple[RandomParam, ...]:
+        """The engine parameters drawn on each showing (none unless the type has them)."""
+        return ()
 
-    def answer_text(self) -> str:
-        return self.back
+    def given_answer(self) -> float | None:
+        """The numeric answer written in the deck (None for other types)."""
+        return None
 
-
-@dataclass(frozen=True, kw_only=True)
-class ChoiceCard(Card):
-    type: str = "choice"
-    choices: tuple[str, ...]
-    answer: str
-
-    def answer_text(self) -> str:
-        return self.answer
-
-
-@dataclass(frozen=True, kw_only=True)
-class MultiCard(Card):
-    type: str = "multi"
-    choices: tuple[str, ...]
-    answers: tuple[str, ...]
-
-    def answer_text(self) -> str:
-        return "\n".join(f"- {answer}" for answer in self.answers)
-
-
-@dataclass(frozen=True, kw_only=True)
-class TrueFalseCard(Card):
-    type: str = "truefalse"
-    answer: bool
-
-    def answer_text(self) -> str:
-        return "True" if self.answer else "False"
-
-
-@dataclass(frozen=True, kw_only=True)
-class NumericCard(Card):
-    """Graded |x - e| <= atol + rtol*|e|, or equal when both are rounded to `sigfigs`."""
-
-    type: str = "numeric"
-    answer: float | None = None
-    rtol: float = 1e-3
-    atol: float = 0.0
-    sigfigs: int | None = None
-    unit: str = ""
-    random: tuple[RandomParam, ...] = ()
-
-    def answer_text(self) -> str:
-        if self.answer is None or self.random:
-            return ENGINE_PLACEHOLDER
-        return format_number(self.answer, self.unit)
-
-
-@dataclass(frozen=True, kw_only=True)
-class OrderCard(Card):
-    type: str = "order"
-    steps: tuple[str, ...]
-
-    def answer_text(self) -> str:
-        return "\n".join(f"{i}. {step}" for i, step in enumerate(self.steps, 1))
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClozeCard(Card):
-    type: str = "cloze"
-    answers: tuple[str, ...]
-    case_sensitive: bool = False
-
-    def answer_text(self) -> str:
-        return self.answers[0]
-
-
-@dataclass(frozen=True, kw_only=True)
-class BigOCard(Card):
-    type: str = "bigo"
-    answer: str
-    variables: tuple[str, ...]
-
-    def answer_text(self) -> str:
-        return self.answer
+    def answer_from_engine(self) -> bool:
+        """Whether the answer is computed by the engine for each showing."""
+        return False
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,20 @@
 
 `validate(data, index, path, limits)` checks every table and card, collects every
 issue (one bad card never hides the rest) and returns the Deck only when there is
-no error. The readers it builds on: `fields` (typed values), `engine_links` (the
-experiment and its bounds) and `card_types` (each type's own keys and answer).
+no error. It is composed of an `IssueCollector` (every problem at file:line:col) and
+the reader functions of `fields` (typed values), `engine_links` (the experiment and its
+bounds) and `cards` (each type's own keys, reader and answer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from studyapp.deck import placeholders
-from studyapp.deck.card_types import TYPE_KEYS, CardTypeReader
+from studyapp.deck import engine_links, fields, placeholders
+from studyapp.deck.cards import CARD_TYPES
+from studyapp.deck.collector import IssueCollector
 from studyapp.deck.fields import Limits, Where, did_you_mean, short
 from studyapp.deck.issues import Issue
 from studyapp.deck.locate import SourceIndex
@@ -24,51 +26,57 @@ DECK_KEYS = ("id", "title", "description", "topic", "version", "authors", "tags"
 COMMON_KEYS = ("id", "type", "prompt", "explanation", "hint", "tags", "engine", "feedback")
 
 
-class DeckReader(CardTypeReader):
-    """Turns one parsed file into a Deck: the [deck] table and every [[card]]."""
+class DeckReader:
+    """Turns one parsed file into a Deck: the [deck] table and every [[card]], reading
+    values with the typed readers of `fields` and `engine_links` and each card type's own
+    reader, all reporting into one `IssueCollector`."""
 
-    def __init__(self, index: SourceIndex, path: Path, limits: Limits):
-        super().__init__(index, path, limits)
+    def __init__(self, issues: IssueCollector):
+        self.issues = issues
         self.card_lines: list[int] = []
 
     def deck(self, data: Mapping[str, Any], path: Path) -> Deck | None:
         for key in data:
             if key not in ("deck", "card"):
-                self.error(
+                self.issues.error(
                     (key,),
                     f"unknown top-level key {short(key)}{did_you_mean(key, ('deck', 'card'))}; "
                     "a deck file holds one [deck] table and [[card]] tables",
                 )
         header = self.deck_table(data.get("deck"))
         cards = self.cards(data.get("card"))
-        if header is None or cards is None or self.error_count():
+        if header is None or cards is None or self.issues.error_count():
             return None
         return Deck(cards=cards, path=path, **header)
 
     def deck_table(self, table: Any) -> dict[str, Any] | None:
         where: Where = ("deck",)
         if table is None:
-            self.error(
+            self.issues.error(
                 (), 'missing [deck] table; start the file with [deck] and id = "...", title = "..."'
             )
             return None
         if not isinstance(table, dict):
-            self.error(where, "deck must be a table: write [deck] on its own line")
+            self.issues.error(where, "deck must be a table: write [deck] on its own line")
             return None
-        self.unknown_keys(table, where, DECK_KEYS, "[deck]")
-        deck_id = self.identifier(table, "id", where)
-        title = self.text(table, "title", where, required=True, example="Gradient clipping")
-        description = self.text(table, "description", where, required=False, allow_empty=True)
-        topic = self.text(table, "topic", where, required=True, example="bptt")
+        fields.unknown_keys(self.issues, table, where, DECK_KEYS, "[deck]")
+        deck_id = fields.identifier(self.issues, table, "id", where)
+        title = fields.text(
+            self.issues, table, "title", where, required=True, example="Gradient clipping"
+        )
+        description = fields.text(
+            self.issues, table, "description", where, required=False, allow_empty=True
+        )
+        topic = fields.text(self.issues, table, "topic", where, required=True, example="bptt")
         if topic is not None and topic not in TOPICS:
-            self.error(
+            self.issues.error(
                 (*where, "topic"),
                 f"unknown topic {short(topic)}{did_you_mean(topic, TOPICS)}; "
                 f"use one of {', '.join(TOPICS)}",
             )
-        version = self.integer(table, "version", where, low=1, high=10**6)
-        authors = self.string_list(table, "authors", where, required=False)
-        tags = self.string_list(table, "tags", where, required=False, distinct=True)
+        version = fields.integer(self.issues, table, "version", where, low=1, high=10**6)
+        authors = fields.string_list(self.issues, table, "authors", where, required=False)
+        tags = fields.string_list(self.issues, table, "tags", where, required=False, distinct=True)
         if deck_id is None or title is None or topic is None:
             return None
         return {
@@ -83,21 +91,22 @@ class DeckReader(CardTypeReader):
 
     def cards(self, value: Any) -> tuple[Card, ...] | None:
         if value is None:
-            self.error(("deck",), "the deck has no cards; add at least one [[card]] table")
+            self.issues.error(("deck",), "the deck has no cards; add at least one [[card]] table")
             return None
         if not isinstance(value, list):
-            self.error(
+            self.issues.error(
                 ("card",), "cards are written [[card]] (double brackets), one per card, not [card]"
             )
             return None
-        if len(value) > self.limits.max_cards:
-            self.error(
-                ("card", self.limits.max_cards),
-                f"the deck has {len(value):,} cards; the limit is {self.limits.max_cards:,}: "
+        max_cards = self.issues.limits.max_cards
+        if len(value) > max_cards:
+            self.issues.error(
+                ("card", max_cards),
+                f"the deck has {len(value):,} cards; the limit is {max_cards:,}: "
                 "split it into several decks",
             )
-            value = value[: self.limits.max_cards]
-        self.card_lines = self.index.card_lines(len(value))
+            value = value[:max_cards]
+        self.card_lines = self.issues.index.card_lines(len(value))
         cards: list[Card] = []
         first_line: dict[str, int] = {}
         for i, table in enumerate(value):
@@ -111,45 +120,59 @@ class DeckReader(CardTypeReader):
     def card(self, i: int, table: Any, first_line: dict[str, int]) -> Card | None:
         where: Where = ("card", i)
         if not isinstance(table, dict):
-            self.error(("card",), f"card {i + 1} must be a table: write it as a [[card]] section")
+            self.issues.error(
+                ("card",), f"card {i + 1} must be a table: write it as a [[card]] section"
+            )
             return None
-        errors_before = self.error_count()
+        errors_before = self.issues.error_count()
         line = self.card_lines[i]
-        card_id = self.identifier(table, "id", where)
+        card_id = fields.identifier(self.issues, table, "id", where)
         if card_id is not None:
             if card_id in first_line:
-                self.error(
+                self.issues.error(
                     (*where, "id"),
                     f"duplicate card id {short(card_id)}: the card at line {first_line[card_id]} "
                     "already uses it; give every card its own id",
                 )
             else:
                 first_line[card_id] = line
-        kind = self.text(table, "type", where, required=True, example="choice")
-        if kind is not None and kind not in TYPE_KEYS:
-            self.error(
+        kind = fields.text(self.issues, table, "type", where, required=True, example="choice")
+        if kind is not None and kind not in CARD_TYPES:
+            self.issues.error(
                 (*where, "type"),
-                f"unknown card type {short(kind)}{did_you_mean(kind, tuple(TYPE_KEYS))}; "
-                f"use one of {', '.join(TYPE_KEYS)}",
+                f"unknown card type {short(kind)}{did_you_mean(kind, tuple(CARD_TYPES))}; "
+                f"use one of {', '.join(CARD_TYPES)}",
             )
             kind = None
         if kind is not None:
             self.card_keys(table, where, kind)
         common = {
             "id": card_id,
-            "prompt": self.text(table, "prompt", where, required=True, example="The question?"),
-            "explanation": self.text(
-                table, "explanation", where, required=True, example="Why the answer is right."
+            "prompt": fields.text(
+                self.issues, table, "prompt", where, required=True, example="The question?"
             ),
-            "hint": self.text(table, "hint", where, required=False),
-            "tags": self.string_list(table, "tags", where, required=False, distinct=True) or (),
-            "engine": self.engine(table, where, kind),
+            "explanation": fields.text(
+                self.issues,
+                table,
+                "explanation",
+                where,
+                required=True,
+                example="Why the answer is right.",
+            ),
+            "hint": fields.text(self.issues, table, "hint", where, required=False),
+            "tags": fields.string_list(
+                self.issues, table, "tags", where, required=False, distinct=True
+            )
+            or (),
+            "engine": engine_links.engine(
+                self.issues, table, where, None if kind is None else CARD_TYPES[kind]
+            ),
             "line": line,
         }
         if "tags" not in table:
-            self.warn(where, 'card has no tags; add e.g. tags = ["clipping"] to group cards')
+            self.issues.warn(where, 'card has no tags; add e.g. tags = ["clipping"] to group cards')
         if "engine" not in table:
-            self.warn(
+            self.issues.warn(
                 where,
                 "card has no [card.engine] link; add one after the card: [card.engine] with "
                 'experiment = "NAME" (`python -m engine list` shows every name) to link the '
@@ -158,11 +181,8 @@ class DeckReader(CardTypeReader):
         self.placeholder_fields(table, where, kind)
         if kind is None:
             return None
-        build: Callable[[dict[str, Any], Where, dict[str, Any]], Card | None] = getattr(
-            self, f"card_{kind}"
-        )
-        card = build(table, where, common)
-        if card is None or self.error_count() > errors_before:
+        card = CARD_TYPES[kind].read(self.issues, table, where, common)
+        if card is None or self.issues.error_count() > errors_before:
             return None
         return card
 
@@ -171,8 +191,8 @@ class DeckReader(CardTypeReader):
         shown after answering, and only in a card with an engine link to fill it."""
         before = [(key, table.get(key)) for key in ("prompt", "hint")]
         after = [(("explanation",), table.get("explanation"))]
-        if kind == "flashcard":
-            after.append((("back",), table.get("back")))
+        if kind is not None:
+            after.extend(((name,), table.get(name)) for name in CARD_TYPES[kind].after_answer)
         entries = table.get("feedback")
         if isinstance(entries, list):
             after.extend(
@@ -182,7 +202,7 @@ class DeckReader(CardTypeReader):
             )
         for key, text in before:
             for item, line, col in self.placeholders_at(text, (*where, key)):
-                self.report_at(
+                self.issues.report_at(
                     line,
                     col,
                     f"placeholder {short(item.source)} in {key}: placeholders are filled in "
@@ -192,9 +212,9 @@ class DeckReader(CardTypeReader):
         for path, text in after:
             for item, line, col in self.placeholders_at(text, (*where, *path)):
                 if item.problem is not None:
-                    self.report_at(line, col, item.problem)
+                    self.issues.report_at(line, col, item.problem)
                 elif "engine" not in table:
-                    self.report_at(
+                    self.issues.report_at(
                         line,
                         col,
                         f"placeholder {short(item.source)} is filled from the card's engine "
@@ -210,16 +230,16 @@ class DeckReader(CardTypeReader):
         if not isinstance(text, str) or not placeholders.has_placeholders(text):
             return []
         found = placeholders.placeholders(text)
-        positions = self.index.find_each([item.source for item in found], *where)
+        positions = self.issues.index.find_each([item.source for item in found], *where)
         return [(item, line, col) for item, (line, col) in zip(found, positions, strict=True)]
 
     def card_keys(self, table: Mapping[str, Any], where: Where, kind: str) -> None:
-        allowed = COMMON_KEYS + TYPE_KEYS[kind]
+        allowed = COMMON_KEYS + CARD_TYPES[kind].keys
         for key in table:
             if key in allowed:
                 continue
-            owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
-            every_key = sorted({k for keys in TYPE_KEYS.values() for k in keys} - set(allowed))
+            owners = [name for name, other in CARD_TYPES.items() if key in other.keys]
+            every_key = sorted({k for t in CARD_TYPES.values() for k in t.keys} - set(allowed))
             if owners:
                 hint = f"; it belongs to {'/'.join(owners)} cards"
             elif near := did_you_mean(key, allowed):
@@ -228,14 +248,13 @@ class DeckReader(CardTypeReader):
                 hint = f"{near} (not a key of {kind} cards)"
             else:
                 hint = f"; allowed keys: {', '.join(allowed)}"
-            self.error((*where, key), f"unknown key {short(key)} in a {kind} card{hint}")
+            self.issues.error((*where, key), f"unknown key {short(key)} in a {kind} card{hint}")
 
 
 def validate(
     data: Mapping[str, Any], index: SourceIndex, path: Path, limits: Limits
 ) -> tuple[Deck | None, list[Issue]]:
     """The Deck (None if any error) and every issue found, in source order."""
-    validator = DeckReader(index, path, limits)
-    deck = validator.deck(data, path)
-    issues = sorted(validator.issues, key=lambda issue: (issue.line, issue.col))
-    return deck, issues
+    issues = IssueCollector(index, path, limits)
+    deck = DeckReader(issues).deck(data, path)
+    return deck, issues.sorted_issues()

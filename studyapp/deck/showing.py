@@ -21,15 +21,8 @@ from typing import Any
 
 from engine import registry
 from engine.report import Report
-from studyapp.deck.model import (
-    Card,
-    Feedback,
-    FlashcardCard,
-    NumericCard,
-    RandomParam,
-    format_number,
-    with_blank,
-)
+from studyapp.deck.cards import card_type
+from studyapp.deck.model import Card, Feedback, RandomParam
 from studyapp.deck.placeholders import has_placeholders, render_text
 
 __all__ = [
@@ -37,13 +30,11 @@ __all__ = [
     "ShowingError",
     "after_answer_fields",
     "draw",
+    "engine_answer",
     "prepare",
     "render_text",
     "with_texts",
 ]
-
-
-BLANK = "`_____`"  # a cloze gap as shown (Markdown code span)
 
 
 class ShowingError(RuntimeError):
@@ -66,16 +57,14 @@ class Showing:
 
     @property
     def question(self) -> str:
-        """The prompt as the learner sees it (Markdown): drawn values in, a cloze gap
-        drawn as a blank."""
-        return with_blank(self.prompt, BLANK)
+        """The prompt as the learner sees it (Markdown): drawn values in, shown as its
+        card type shows questions (a cloze gap drawn as a blank)."""
+        return card_type(self.card).show_question(self.prompt)
 
     def answer_text(self) -> str:
         """The correct answer as text, with the resolved number for numeric cards
         (and a flashcard's back with its placeholders filled)."""
-        if isinstance(self.card, NumericCard) and self.expected is not None:
-            return format_number(self.expected, self.card.unit)
-        return self.render(self.card.answer_text())
+        return self.render(self.card.answer_for(self.expected))
 
     def render(self, text: str) -> str:
         """`text` (e.g. a grade's feedback) with `{{= scalar}}` filled from this Report."""
@@ -88,8 +77,10 @@ class Showing:
 
     @property
     def back(self) -> str | None:
-        """A flashcard's back, placeholders filled; None for other card types."""
-        return self.render(self.card.back) if isinstance(self.card, FlashcardCard) else None
+        """A flashcard's back, placeholders filled; None for card types without one."""
+        if "back" not in card_type(self.card).after_answer:
+            return None
+        return self.render(self.card.back)
 
     @property
     def feedback(self) -> tuple[Feedback, ...]:
@@ -111,8 +102,7 @@ def after_answer_fields(card: Card) -> list[tuple[tuple[str | int, ...], str]]:
     """The texts of `card` shown after answering (explanation, back, feedback texts),
     each with its key path in the card's table."""
     fields: list[tuple[tuple[str | int, ...], str]] = [(("explanation",), card.explanation)]
-    if isinstance(card, FlashcardCard):
-        fields.append((("back",), card.back))
+    fields.extend(((name,), getattr(card, name)) for name in card_type(card).after_answer)
     fields.extend((("feedback", j, "text"), f.text) for j, f in enumerate(card.feedback))
     return fields
 
@@ -131,7 +121,7 @@ def _draw_one(spec: RandomParam, rng: random.Random) -> Any:
 
 def draw(card: Card, seed: int) -> dict[str, Any]:
     """The random parameter values of `card` for showing `seed` (empty if none)."""
-    specs = card.random if isinstance(card, NumericCard) else ()
+    specs = card.random_params()
     rng = random.Random(f"{card.id}|{seed}")
     return {spec.name: _draw_one(spec, rng) for spec in specs}
 
@@ -169,13 +159,26 @@ def run_link(card: Card, params: dict[str, Any]) -> tuple[Report, float | None]:
 def prepare(card: Card, seed: int = 0) -> Showing:
     """The showing of `card` for `seed`; runs the engine only when the answer needs it."""
     values = draw(card, seed)
-    params = {**dict(card.engine.params), **values} if card.engine else {}
+    params = _params(card, values)
     report = None
-    expected = card.answer if isinstance(card, NumericCard) else None
-    needs_engine = isinstance(card, NumericCard) and (card.random or card.answer is None)
-    if needs_engine and card.engine and card.engine.answer:
+    expected = card.given_answer()
+    if card.answer_from_engine() and card.engine and card.engine.answer:
         report, expected = run_link(card, params)
     return Showing(card, seed, _substitute(card.prompt, values), params, expected, report)
+
+
+def _params(card: Card, values: dict[str, Any]) -> dict[str, Any]:
+    """The card's engine params with the drawn `values` in."""
+    return {**dict(card.engine.params), **values} if card.engine else {}
+
+
+def engine_answer(card: Card, values: dict[str, Any] | None = None) -> float | None:
+    """The numeric answer of `card` for the drawn `values` (None: its first draw), run
+    by the engine when the card takes it from there; None for non-numeric cards."""
+    if not (card.answer_from_engine() and card.engine and card.engine.answer):
+        return card.given_answer()
+    _, value = run_link(card, _params(card, draw(card, 0) if values is None else values))
+    return value
 
 
 def with_texts(showing: Showing) -> Showing:

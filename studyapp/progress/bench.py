@@ -19,7 +19,8 @@ from pathlib import Path
 
 from fsrs import Rating
 
-from studyapp.deck.model import Deck, FlashcardCard
+from studyapp.deck.cards import FlashcardCard
+from studyapp.deck.model import Deck
 from studyapp.progress.scheduler import RATINGS, ReviewScheduler
 from studyapp.progress.stats import compute_stats
 from studyapp.progress.store import Store

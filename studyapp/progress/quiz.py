@@ -5,18 +5,19 @@
         item = session.current                 # QuizItem: deck, card, seed, choice_order
         showing = session.showing              # deck.showing.prepare(card, seed): may run the
                                                # engine, so call it from a worker thread
-        grade = session.answer(response)       # grades, then commits the answer to the store
+        verdict = session.answer(response)     # grades, then commits the answer to the store
         session.advance()
     session.score, session.missed              # Score(correct, answered, total), [QuizItem]
     again = session.retry_missed()             # a new session over the missed cards
 
-Responses are what `studyapp.deck.grading.grade` takes, in the card's ORIGINAL indices:
-choice: int index into `card.choices`; multi: frozenset of indices; order: the original step
-indices in the learner's order; flashcard/truefalse: bool; numeric/cloze/bigo: str.
-`item.choice_order` is the order to DISPLAY the choices (choice, multi) or the steps (order
-cards, always shuffled): display position p shows `card.choices[item.choice_order[p]]`.
-Numeric cards are graded against `showing.expected` (the engine's value for engine-backed
-or randomised cards). An unparseable typed answer raises `AnswerError` and records nothing.
+Responses are what `studyapp.deck.grading.grade_response` takes, independent of the
+display order: choice: the chosen choice's text; multi: the list of ticked choice texts;
+order: the step texts in the learner's order; flashcard/truefalse: bool; numeric/cloze/bigo:
+the typed str. `item.choice_order` is the order to DISPLAY the card type's shuffled field
+(choices, or the steps of an order card, always shuffled): display position p shows
+`card.choices[item.choice_order[p]]`. Numeric cards are graded against `showing.expected`
+(the engine's value for engine-backed or randomised cards). An unreadable response raises
+`AnswerError` and records nothing.
 
 Filters, each giving the cards (or decks) to pass as `QuizSession(..., cards=...)`:
 `with_tags(cards, *tags)`, `in_topic(decks, topic)`, `missed_last_time(store, deck)`,
@@ -31,13 +32,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from studyapp.deck.grading import Grade, grade
+from studyapp.deck.cards import Verdict, card_type
+from studyapp.deck.grading import grade_response
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, prepare
 from studyapp.progress.store import Store
 from studyapp.progress.timeutil import now_utc, utc
-
-SHUFFLED_TYPES = {"choice": "choices", "multi": "choices", "order": "steps"}
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,16 @@ class Score:
 
 
 def _choice_order(card: Card, rng: random.Random, shuffle_choices: bool) -> tuple[int, ...]:
-    """Display order of a card's choices/steps: shuffled for order cards always (never the
-    answer itself when avoidable) and for choice/multi cards when asked."""
-    field = SHUFFLED_TYPES.get(card.type)
-    if field is None:
+    """Display order of the card type's shuffled field (choices, steps): shuffled always
+    when the order is the question (never the answer itself when avoidable), otherwise
+    when asked."""
+    kind = card_type(card)
+    if kind.shuffled is None:
         return ()
-    order = list(range(len(getattr(card, field))))
-    if card.type == "order" or shuffle_choices:
+    order = list(range(len(getattr(card, kind.shuffled))))
+    if kind.always_shuffled or shuffle_choices:
         rng.shuffle(order)
-        if card.type == "order" and len(order) > 1 and order == sorted(order):
+        if kind.always_shuffled and len(order) > 1 and order == sorted(order):
             order = order[1:] + order[:1]
     return tuple(order)
 
@@ -127,7 +128,7 @@ class QuizSession:
             _items(self.decks, cards, shuffle=shuffle, shuffle_choices=shuffle_choices, seed=seed)
         )
         self.index = 0
-        self.grades: dict[int, Grade] = {}  # item index -> grade of its answer
+        self.grades: dict[int, Verdict] = {}  # item index -> verdict on its answer
         self._showings: dict[int, Showing] = {}
         self._session_id: int | None = None
 
@@ -151,21 +152,20 @@ class QuizSession:
         return self._showings[self.index]
 
     @property
-    def current_grade(self) -> Grade | None:
-        """The grade of the current item, once answered."""
+    def current_grade(self) -> Verdict | None:
+        """The verdict on the current item, once answered."""
         return self.grades.get(self.index)
 
-    def answer(self, response: Any, now: datetime | None = None) -> Grade:
+    def answer(self, response: Any, now: datetime | None = None) -> Verdict:
         """Grade `response` for the current card and commit it (one transaction).
 
-        Raises AnswerError (nothing recorded) for a typed answer that cannot be parsed,
+        Raises AnswerError (nothing recorded) for a response that cannot be read,
         and RuntimeError if the current card was already answered.
         """
         if self.index in self.grades:
             raise RuntimeError("this card was already answered; call advance()")
         item, showing = self.current, self.showing
-        expected = showing.expected if item.card.type == "numeric" else None
-        result = grade(item.card, response, expected=expected)
+        result = grade_response(item.card, response, expected=showing.expected)
         moment = utc(now) if now is not None else now_utc()
         if self._session_id is None:
             deck_ids = tuple(dict.fromkeys(i.deck.id for i in self.items))
@@ -175,7 +175,7 @@ class QuizSession:
             item.deck.id,
             item.card.id,
             item.card.content_hash(),
-            correct=result.correct,
+            correct=result.right,
             response=response,
             answered_at=moment,
         )
@@ -189,13 +189,13 @@ class QuizSession:
 
     @property
     def score(self) -> Score:
-        correct = sum(g.correct for g in self.grades.values())
+        correct = sum(v.right for v in self.grades.values())
         return Score(correct=correct, answered=len(self.grades), total=len(self.items))
 
     @property
     def missed(self) -> list[QuizItem]:
         """Items answered wrongly, in session order."""
-        return [self.items[i] for i in sorted(self.grades) if not self.grades[i].correct]
+        return [self.items[i] for i in sorted(self.grades) if not self.grades[i].right]
 
     @property
     def skipped(self) -> list[QuizItem]:

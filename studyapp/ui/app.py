@@ -112,7 +112,8 @@ class StudyApp(App):
     def load(self) -> None:
         """Worker thread: set the engine's BLAS threads (when asked: it loads numpy, which
         the decks' validation needs anyway), load every deck (failures kept with their
-        errors) and open the progress store."""
+        errors), open the progress store and register the decks in it (so stats keep a
+        deck's title and topic after its file is gone)."""
         if self.configure_threads:
             from engine import threads
 
@@ -125,6 +126,8 @@ class StudyApp(App):
         store, store_error = None, None
         try:
             store = Store.open(self.data_dir, move_aside=self.rename_unreadable)
+            for deck in decks:
+                store.register_deck(deck, self.now())
         except StoreError as error:
             store_error = str(error)
         self.post_message(DecksLoaded(decks, list(result.failures), store, store_error))

@@ -85,7 +85,7 @@ async def answer_times(cards: int) -> list[tuple[str, float, float | None]]:
     from studyapp.paths import bundled_decks_dir
     from studyapp.ui.app import create_app
     from studyapp.ui.screens.quiz import QuizScreen
-    from studyapp.ui.widgets.answer_input import Answered
+    from studyapp.ui.widgets.answer_input import Answered, ChoiceAnswer
     from studyapp.ui.widgets.engine_panel import EnginePanel
     from studyapp.ui.widgets.report_view import ReportView
 
@@ -118,7 +118,8 @@ async def answer_times(cards: int) -> list[tuple[str, float, float | None]]:
                     shown.clear()
                     plotted.clear()
                     start = time.perf_counter()
-                    screen.post_message(Answered(0 if card.type == "choice" else True))
+                    first = screen.query_one("#answer", ChoiceAnswer).values[0]
+                    screen.post_message(Answered(first))  # what the key 1 answers
                     while not shown:
                         await pilot.pause(0.001)
                     view = screen.query_one(ReportView)

@@ -50,7 +50,7 @@ async def test_choice_right_shows_explanation_and_engine_numbers(make_app):
         panel = screen.query_one(EnginePanel)
         assert panel.experiment == DECAY
         assert scalar_cells(panel)["final"] == "0.0625"  # 0.5^4, computed by the engine
-        assert stored_answers(app) == [("pick", True, 0)]
+        assert stored_answers(app) == [("pick", True, "It vanishes")]
 
 
 async def test_choice_wrong_shows_targeted_feedback(make_app):
@@ -62,7 +62,7 @@ async def test_choice_wrong_shows_targeted_feedback(make_app):
         assert text_of(screen, "#quiz-verdict").startswith("✗ Not quite")
         assert "It vanishes" in text_of(screen, "#quiz-verdict")
         assert screen.query_one("#quiz-feedback").source == "Only for rho > 1."
-        assert stored_answers(app) == [("pick", False, 1)]
+        assert stored_answers(app) == [("pick", False, "It explodes")]
 
 
 async def answer_numeric(app, pilot, screen, typed: str) -> None:

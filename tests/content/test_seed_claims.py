@@ -9,8 +9,9 @@ import re
 
 import pytest
 
+from studyapp.deck.cards import FlashcardCard
 from studyapp.deck.loader import load_decks
-from studyapp.deck.model import Card, Deck, FlashcardCard
+from studyapp.deck.model import Card, Deck
 from studyapp.paths import bundled_decks_dir
 
 TAG_PREFIX = "seed-claim:"

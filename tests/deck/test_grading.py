@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from studyapp.deck.cards import NumericCard
 from studyapp.deck.errors import AnswerError
-from studyapp.deck.grading import Grade, grade, within_tolerance
+from studyapp.deck.grading import Verdict, grade_response, within_tolerance
 from studyapp.deck.loader import load_deck
-from studyapp.deck.model import Feedback, NumericCard
+from studyapp.deck.model import Feedback
 from tests.deck.decks import EVERY_TYPE
 
 
@@ -25,40 +26,43 @@ def numeric(**fields) -> NumericCard:
 
 def test_flashcard_is_self_graded(deck):
     card = deck.card("flash")
-    assert grade(card, True) == Grade(
-        True, "Backpropagation through time.", None, "self-graded: you knew it"
+    assert grade_response(card, True) == Verdict(
+        True, None, "Backpropagation through time.", "self-graded: you knew it"
     )
-    assert not grade(card, False).correct
+    assert not grade_response(card, False).correct
     with pytest.raises(AnswerError):
-        grade(card, 1)
+        grade_response(card, 1)
 
 
 def test_choice_with_targeted_feedback(deck):
     card = deck.card("pick")
-    right = grade(card, 0)
+    right = grade_response(card, card.choices[0])
     assert right.correct and right.expected == "O(T*H^2)" and right.feedback is None
     assert right.detail == "you chose 'O(T*H^2)'"
-    wrong = grade(card, 1)
-    assert not wrong.correct and wrong.feedback == "That is the per-step cost."
+    wrong = grade_response(card, card.choices[1])
+    assert not wrong.right and wrong.feedback == "That is the per-step cost."
+    assert wrong.correct_answer == "O(T*H^2)"
     assert wrong.detail.endswith("; the answer is 'O(T*H^2)'")
-    assert grade(card, 2).feedback is None  # no feedback written for this choice
-    for bad in (3, -1, True, "0"):
+    assert grade_response(card, card.choices[2]).feedback is None  # none written for it
+    for bad in (0, True, "not a choice", ["O(T*H^2)"], None):
         with pytest.raises(AnswerError):
-            grade(card, bad)
+            grade_response(card, bad)
 
 
 def test_multi_needs_exactly_the_right_set(deck):
     card = deck.card("many")  # choices: h_t, a_t, optimiser state; answers h_t, a_t
-    assert grade(card, frozenset({0, 1})).correct
-    missed = grade(card, frozenset({0}))
+    h_t, a_t, optimiser = card.choices
+    assert grade_response(card, [h_t, a_t]).correct
+    assert grade_response(card, [a_t, h_t]).correct  # the order ticked does not matter
+    missed = grade_response(card, [h_t])
     assert not missed.correct and missed.detail == "1 right answer(s) missed"
-    extra = grade(card, frozenset({0, 1, 2}))
+    assert missed.correct_answer == "- h_t\n- a_t"
+    extra = grade_response(card, [h_t, a_t, optimiser])
     assert not extra.correct and extra.feedback == "Not part of BPTT."
-    assert not grade(card, frozenset()).correct
-    with pytest.raises(AnswerError):
-        grade(card, frozenset({5}))
-    with pytest.raises(AnswerError):
-        grade(card, [0, 1])
+    assert not grade_response(card, []).correct
+    for bad in (["c_t"], [0, 1], "h_t", frozenset({h_t}), [h_t, None]):
+        with pytest.raises(AnswerError):
+            grade_response(card, bad)
 
 
 def test_multi_feedback_for_several_wrong_picks_is_one_paragraph_each(deck):
@@ -70,22 +74,22 @@ def test_multi_feedback_for_several_wrong_picks_is_one_paragraph_each(deck):
             Feedback(answer="the learning rate", text="A hyper-parameter."),
         ),
     )
-    assert grade(card, frozenset({0, 1, 2, 3})).feedback == (
+    assert grade_response(card, list(card.choices)).feedback == (
         "Not part of BPTT.\n\nA hyper-parameter."  # Markdown paragraphs
     )
 
 
 def test_truefalse(deck):
     card = deck.card("tf")  # answer false
-    assert grade(card, False).correct
-    wrong = grade(card, True)
+    assert grade_response(card, False).correct
+    wrong = grade_response(card, True)
     assert (
         not wrong.correct
         and wrong.feedback == "Only value clipping does."
         and wrong.expected == "False"
     )
     with pytest.raises(AnswerError):
-        grade(card, 0)
+        grade_response(card, 0)
 
 
 @pytest.mark.parametrize(
@@ -103,18 +107,21 @@ def test_truefalse(deck):
     ],
 )
 def test_numeric_relative_tolerance(deck, typed, correct):
-    assert grade(deck.card("num"), typed).correct is correct
+    assert grade_response(deck.card("num"), typed).correct is correct
 
 
 def test_numeric_tolerance_edges():
     card = numeric(answer=100.0, rtol=0.01, atol=0.5)  # |x - 100| <= 0.5 + 1 = 1.5
-    assert grade(card, "101.5").correct and grade(card, "98.5").correct
-    assert not grade(card, "101.5000001").correct and not grade(card, "98.4999999").correct
+    assert grade_response(card, "101.5").correct and grade_response(card, "98.5").correct
+    assert (
+        not grade_response(card, "101.5000001").correct
+        and not grade_response(card, "98.4999999").correct
+    )
     assert within_tolerance(0.25, 0.0, 0.0, 0.25) and not within_tolerance(
         0.2500001, 0.0, 0.0, 0.25
     )
     exact = numeric(answer=0.1 + 0.2, rtol=0.0, atol=0.0)
-    assert grade(exact, "0.1+0.2").correct and not grade(exact, "0.3").correct
+    assert grade_response(exact, "0.1+0.2").correct and not grade_response(exact, "0.3").correct
 
 
 @pytest.mark.parametrize(
@@ -124,40 +131,49 @@ def test_numeric_tolerance_edges():
 )  # fmt: skip
 def test_numeric_significant_digits(typed, correct):
     card = numeric(sigfigs=3)  # 9.765625e-4 -> 9.77e-4
-    assert grade(card, typed).correct is correct
+    assert grade_response(card, typed).correct is correct
 
 
 def test_numeric_expected_override_and_unit():
     card = numeric(answer=None, unit="s", random=())
-    with pytest.raises(ValueError, match="pass expected"):
-        grade(card, "1")
-    result = grade(card, "2.5 s", expected=2.5)
+    with pytest.raises(ValueError, match="takes its answer from the engine"):
+        grade_response(card, "1")
+    result = grade_response(card, "2.5 s", expected=2.5)
     assert result.correct and result.expected == "2.5 s"
-    assert not grade(numeric(answer=1.0), "1", expected=2.0).correct
+    assert not grade_response(numeric(answer=1.0), "1", expected=2.0).correct
     with pytest.raises(ValueError):
-        grade(card, "1", expected=float("nan"))
+        grade_response(card, "1", expected=float("nan"))
 
 
 def test_numeric_feedback_for_known_wrong_value(deck):
-    wrong = grade(deck.card("num"), "1/4")
+    wrong = grade_response(deck.card("num"), "1/4")
     assert not wrong.correct and wrong.feedback == "That is 0.5^2."
-    assert grade(deck.card("num"), "0.3").feedback is None
+    assert grade_response(deck.card("num"), "0.3").feedback is None
 
 
 @pytest.mark.parametrize("typed", ["", "x", "1/0", "9**9**9", "__import__('os')", "abs(1)"])
 def test_numeric_unreadable_is_answer_error(deck, typed):
     with pytest.raises(AnswerError):
-        grade(deck.card("num"), typed)
+        grade_response(deck.card("num"), typed)
 
 
 def test_order(deck):
     card = deck.card("steps")
-    assert grade(card, [0, 1, 2, 3]).correct
-    swapped = grade(card, (1, 0, 2, 3))
+    first, second, third, fourth = card.steps
+    assert grade_response(card, [first, second, third, fourth]).correct
+    swapped = grade_response(card, (second, first, third, fourth))
     assert not swapped.correct and swapped.detail == "2 of 4 steps in the right place"
-    for bad in ([0, 1, 2], [0, 0, 1, 2], [0, 1, 2, 4], "0123", [0, 1, 2, True]):
+    assert swapped.correct_answer == card.answer_text()
+    for bad in (
+        [first, second, third],
+        [first, first, second, third],
+        [first, second, third, "another step"],
+        first,
+        [0, 1, 2, 3],
+        [first, second, third, True],
+    ):
         with pytest.raises(AnswerError):
-            grade(card, bad)
+            grade_response(card, bad)
 
 
 @pytest.mark.parametrize(
@@ -166,19 +182,21 @@ def test_order(deck):
      ("input", False), ("ｈｉｄｄｅｎ", True)],
 )  # fmt: skip
 def test_cloze_case_and_whitespace(deck, typed, correct):
-    assert grade(deck.card("gap"), typed).correct is correct
+    assert grade_response(deck.card("gap"), typed).correct is correct
 
 
 def test_cloze_case_sensitive_and_feedback(deck):
     import dataclasses
 
     card = deck.card("gap")
-    assert grade(card, "Input").feedback == "Inputs are given, not computed."
+    assert grade_response(card, "Input").feedback == "Inputs are given, not computed."
     strict = dataclasses.replace(card, case_sensitive=True)
-    assert grade(strict, "hidden").correct and not grade(strict, "Hidden").correct
-    assert grade(dataclasses.replace(card, answers=("hidden  state",)), " hidden state").correct
+    assert grade_response(strict, "hidden").correct and not grade_response(strict, "Hidden").correct
+    assert grade_response(
+        dataclasses.replace(card, answers=("hidden  state",)), " hidden state"
+    ).correct
     with pytest.raises(AnswerError):
-        grade(card, "   ")
+        grade_response(card, "   ")
 
 
 @pytest.mark.parametrize(
@@ -188,11 +206,11 @@ def test_cloze_case_sensitive_and_feedback(deck):
      ("O(T^2*H^2)", False)],
 )  # fmt: skip
 def test_bigo(deck, typed, correct):
-    assert grade(deck.card("order-of"), typed).correct is correct
+    assert grade_response(deck.card("order-of"), typed).correct is correct
 
 
 def test_bigo_feedback_matches_equivalent_forms(deck):
     card = deck.card("order-of")
-    assert grade(card, "O(3*H*H + 1)").feedback == "Per step only."
+    assert grade_response(card, "O(3*H*H + 1)").feedback == "Per step only."
     with pytest.raises(AnswerError):
-        grade(card, "O(T*X)")
+        grade_response(card, "O(T*X)")

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import registry
-from studyapp.deck.checker import check_paths
-from studyapp.deck.loader import DeckError, inspect_deck, load_deck, load_decks
-from studyapp.deck.model import (
+from studyapp.deck.cards import (
     BigOCard,
     ChoiceCard,
     ClozeCard,
@@ -19,9 +17,11 @@ from studyapp.deck.model import (
     MultiCard,
     NumericCard,
     OrderCard,
-    RandomParam,
     TrueFalseCard,
 )
+from studyapp.deck.checker import check_paths
+from studyapp.deck.loader import DeckError, inspect_deck, load_deck, load_decks
+from studyapp.deck.model import RandomParam
 from studyapp.deck.showing import prepare
 from tests.deck.conftest import HEADER
 from tests.deck.decks import EVERY_TYPE

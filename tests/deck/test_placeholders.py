@@ -10,7 +10,7 @@ import pytest
 from engine import registry
 from engine.report import Report, Scalar
 from studyapp.deck.checker import check_paths
-from studyapp.deck.grading import grade
+from studyapp.deck.grading import grade_response
 from studyapp.deck.loader import DeckError, load_deck
 from studyapp.deck.placeholders import (
     PENDING,
@@ -262,7 +262,7 @@ def test_randomised_showing_renders_with_the_drawn_params(fixture_experiments, w
         (feedback,) = showing.feedback
         expected = f"not zero: {format_value(rho**steps, '.2e')}"
         assert feedback.text == expected and feedback.answer == 0.0
-        result = grade(card, "0", expected=showing.expected)
+        result = grade_response(card, "0", expected=showing.expected)
         assert not result.correct and showing.render(result.feedback or "") == expected
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.deck.grading import grade
+from studyapp.deck.grading import grade_response
 from studyapp.deck.loader import load_deck
 from studyapp.deck.showing import ShowingError, prepare
 from tests.deck.decks import EVERY_TYPE
@@ -27,7 +27,7 @@ def test_random_draws_are_seeded_in_range_and_recomputed(deck):
         assert s.expected == pytest.approx(rho**steps, rel=1e-12)
         assert s.prompt == f"What is {rho:g} to the power {steps}?"
         assert s.report is not None and s.report.scalar("value") == s.expected
-        assert grade(card, f"{rho}^{steps}", expected=s.expected).correct
+        assert grade_response(card, f"{rho}^{steps}", expected=s.expected).correct
         assert s.answer_text() == f"{s.expected:.6g}"
 
 

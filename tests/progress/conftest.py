@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.deck.model import ChoiceCard, Deck, FlashcardCard, NumericCard, TrueFalseCard
+from studyapp.deck.cards import ChoiceCard, FlashcardCard, NumericCard, TrueFalseCard
+from studyapp.deck.model import Deck
 from studyapp.progress.store import Store
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)

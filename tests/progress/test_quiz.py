@@ -8,8 +8,9 @@ import pytest
 from fsrs import Rating
 
 from engine import registry
+from studyapp.deck.cards import NumericCard, OrderCard
 from studyapp.deck.grading import AnswerError
-from studyapp.deck.model import EngineLink, NumericCard, OrderCard, RandomParam
+from studyapp.deck.model import EngineLink, RandomParam
 from studyapp.progress.quiz import (
     QuizSession,
     due_now,
@@ -44,11 +45,11 @@ def test_whole_deck_graded_scored_and_recorded(store):
     deck = make_deck(cards=quiz_cards())
     session = QuizSession(deck, store)
     assert [i.card.id for i in session.items] == [c.id for c in deck.cards]
-    choice = session.current.card
-    wrong = session.answer(choice.choices.index("value"), now=T0)
+    assert session.current.card.id == "clip-rule"
+    wrong = session.answer("value", now=T0)
     assert not wrong.correct and wrong.expected == "global norm"
     with pytest.raises(RuntimeError, match="already answered"):
-        session.answer(1, now=T0)
+        session.answer("global norm", now=T0)
     session.advance()
     assert session.answer(True, now=T0).correct  # tanh' <= 1
     session.advance()
@@ -96,12 +97,12 @@ def test_retry_missed_runs_only_the_missed_cards(store):
     deck = make_deck(cards=quiz_cards())
     session = QuizSession(deck, store)
     run_through(
-        session, {"clip-rule": 0, "tanh-bound": True, "sigmoid-power": "1", "bptt-def": True}
+        session, {"clip-rule": "value", "tanh-bound": True, "sigmoid-power": "1", "bptt-def": True}
     )
     assert [i.card.id for i in session.missed] == ["clip-rule", "sigmoid-power"]
     retry = session.retry_missed()
     assert [i.card.id for i in retry.items] == ["clip-rule", "sigmoid-power"]
-    run_through(retry, {"clip-rule": 1, "sigmoid-power": "1/1024"})
+    run_through(retry, {"clip-rule": "global norm", "sigmoid-power": "1/1024"})
     assert retry.missed == [] and retry.score.correct == 2
     assert retry.retry_missed().items == ()
     sessions = {a.session_id for a in store.answers()}
@@ -125,7 +126,7 @@ def test_shuffle_is_seeded_and_choices_map_back(store):
     assert sorted(item.choice_order) == [0, 1, 2]
     shown = [item.card.choices[i] for i in item.choice_order]
     position = shown.index("global norm")
-    assert a.answer(item.choice_order[position], now=T0).correct
+    assert a.answer(shown[position], now=T0).correct
 
 
 def test_choices_stay_in_order_unless_asked(store):
@@ -140,9 +141,9 @@ def test_order_cards_are_always_shown_out_of_order(store, seed):
     session = QuizSession(make_deck(cards=(ORDER,)), store, seed=seed)
     shown = session.current.choice_order
     assert sorted(shown) == [0, 1, 2, 3] and list(shown) != [0, 1, 2, 3]
-    assert session.answer([0, 1, 2, 3], now=T0).correct
+    assert session.answer(list(ORDER.steps), now=T0).correct
     session2 = QuizSession(make_deck(cards=(ORDER,)), store, seed=seed)
-    assert not session2.answer(list(shown), now=T0).correct
+    assert not session2.answer([ORDER.steps[i] for i in shown], now=T0).correct
 
 
 def test_filters_by_tag_topic_missed_and_due(store):
@@ -153,10 +154,12 @@ def test_filters_by_tag_topic_missed_and_due(store):
     assert in_topic([deck, other], "clipping") == [other]
 
     assert missed_last_time(store, deck) == []
-    run_through(QuizSession(deck, store), {"clip-rule": 0, "tanh-bound": False})
+    run_through(QuizSession(deck, store), {"clip-rule": "value", "tanh-bound": False})
     assert [c.id for c in missed_last_time(store, deck)] == ["clip-rule", "tanh-bound"]
     # answering right later clears it
-    run_through(QuizSession(deck, store, cards=missed_last_time(store, deck)), {"clip-rule": 1})
+    run_through(
+        QuizSession(deck, store, cards=missed_last_time(store, deck)), {"clip-rule": "global norm"}
+    )
     assert [c.id for c in missed_last_time(store, deck)] == ["tanh-bound"]
 
     scheduler = ReviewScheduler(store, deck)

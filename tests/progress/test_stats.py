@@ -54,7 +54,7 @@ def test_stats_from_a_known_history(store):
 
     quiz_deck = make_deck("quiz", cards=quiz_cards(), topic="vanishing")
     session = QuizSession(quiz_deck, store)
-    session.answer(1, now=last)  # right
+    session.answer("global norm", now=last)  # right
     session.advance()
     session.answer(False, now=last)  # wrong
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from fsrs import Rating
 
-from studyapp.deck.model import Deck, FlashcardCard
+from studyapp.deck.cards import FlashcardCard
+from studyapp.deck.model import Deck
 from studyapp.progress.scheduler import ReviewScheduler
 from studyapp.progress.store import Store
 

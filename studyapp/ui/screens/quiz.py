@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static
 from textual.worker import Worker, WorkerState
 
-from studyapp.deck.grading import AnswerError, Grade
+from studyapp.deck.grading import AnswerError, Verdict
 from studyapp.deck.model import Deck, with_blank
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
@@ -37,7 +37,7 @@ def first_line(text: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def verdict_text(grade: Grade) -> str:
+def verdict_text(grade: Verdict) -> str:
     """`✓ Right.` or `✗ Not quite.` with the grader's one-line explanation."""
     detail = grade.detail or f"the answer is {grade.expected}"
     return f"{'✓ Right.' if grade.correct else '✗ Not quite.'} {detail}"
@@ -62,7 +62,7 @@ class QuizScreen(Screen):
         self.context = context
         self.session = session
         self.showing: Showing | None = None
-        self.grade: Grade | None = None
+        self.grade: Verdict | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -169,7 +169,7 @@ class QuizScreen(Screen):
         self.grade = grade
         await self.show_result(grade)
 
-    async def show_result(self, grade: Grade) -> None:
+    async def show_result(self, grade: Verdict) -> None:
         """Verdict, targeted feedback, explanation, and the engine panel filling in."""
         assert self.showing is not None
         card = self.showing.card

@@ -1,8 +1,8 @@
-"""The input each card type needs; every one posts `Answered(response)` when submitted.
+"""The input each response kind needs; every one posts `Answered(response)` when submitted.
 
-Responses follow `studyapp.deck.grading.grade`: choice -> int index, multi -> frozenset of
-indices, truefalse -> bool, numeric/cloze/bigo -> typed text, order -> tuple of original
-step indices in the learner's order, flashcard -> bool (the learner knew it).
+Responses follow `studyapp.deck.grading.grade_response`: choice -> the chosen text,
+multi -> list of ticked texts, truefalse -> bool, numeric/cloze/bigo -> typed text,
+order -> step texts in the learner's order, flashcard -> bool (the learner knew it).
 """
 
 from __future__ import annotations
@@ -19,14 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from studyapp.deck.model import (
-    Card,
-    ChoiceCard,
-    FlashcardCard,
-    MultiCard,
-    OrderCard,
-    TrueFalseCard,
-)
+from studyapp.deck.cards import card_type
+from studyapp.deck.model import Card
 
 NUMBER_KEYS = tuple(str(n) for n in range(1, 10))
 
@@ -60,17 +54,18 @@ class ChoiceAnswer(OptionList):
         self.post_message(Answered(self.values[event.option_index]))
 
 
-class MultiAnswer(SelectionList[int]):
-    """Tick every right option: space toggles, enter submits."""
+class MultiAnswer(SelectionList[str]):
+    """Tick every right option: space toggles, enter submits the ticked texts."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Submit")]
 
-    def __init__(self, choices: tuple[str, ...], order: tuple[int, ...]) -> None:
-        options = ((numbered(p, choices[i]), i) for p, i in enumerate(order))
-        super().__init__(*options, id="answer")
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(
+            *((numbered(p, text), text) for p, text in enumerate(choices)), id="answer"
+        )
 
     def action_submit(self) -> None:
-        self.post_message(Answered(frozenset(self.selected)))
+        self.post_message(Answered(list(self.selected)))
 
 
 class OrderAnswer(OptionList):
@@ -84,7 +79,7 @@ class OrderAnswer(OptionList):
 
     def __init__(self, steps: tuple[str, ...], order: tuple[int, ...]) -> None:
         self.steps = steps
-        self.order = list(order)
+        self.order = list(order)  # original step indices in display order
         super().__init__(*self._step_options(), id="answer")
 
     def _step_options(self) -> list[Option]:
@@ -100,7 +95,7 @@ class OrderAnswer(OptionList):
         self.highlighted = there
 
     def action_submit(self) -> None:
-        self.post_message(Answered(tuple(self.order)))
+        self.post_message(Answered([self.steps[s] for s in self.order]))
 
 
 class TextAnswer(Input):
@@ -151,25 +146,22 @@ class SelfGrade(Vertical, can_focus=True):
 
 
 def answer_input(card: Card, order: tuple[int, ...] = (), back: str | None = None) -> Widget:
-    """The input widget for `card`'s type; `order` is the display order of its choices or
-    steps (original indices; identity when empty); `back` is a flashcard's back as shown
-    (placeholders filled), its raw back when not given."""
-    if isinstance(card, (ChoiceCard, MultiCard, OrderCard)):
-        items = card.steps if isinstance(card, OrderCard) else card.choices
-        order = order or tuple(range(len(items)))
-    if isinstance(card, ChoiceCard):
-        return ChoiceAnswer([card.choices[i] for i in order], list(order))
-    if isinstance(card, TrueFalseCard):
-        return ChoiceAnswer(["true", "false"], [True, False])
-    if isinstance(card, MultiCard):
-        return MultiAnswer(card.choices, order)
-    if isinstance(card, OrderCard):
-        return OrderAnswer(card.steps, order)
-    if isinstance(card, FlashcardCard):
-        return SelfGrade(card.back if back is None else back)
-    placeholders = {
-        "numeric": "a number, e.g. 0.25, 1/1024, 0.5^10, 3e-4",
-        "cloze": "the missing word(s)",
-        "bigo": "e.g. O(T*H^2)",
-    }
-    return TextAnswer(placeholders.get(card.type, "your answer"))
+    """The input widget for the response kind of `card`'s type; `order` is the display
+    order of its shuffled field (original indices; identity when empty); `back` is a
+    flashcard's back as shown (placeholders filled), its raw back when not given."""
+    kind = card_type(card)
+    items: tuple[str, ...] = getattr(card, kind.shuffled) if kind.shuffled else ()
+    order = order or tuple(range(len(items)))
+    shown = [items[i] for i in order]
+    if kind.response_kind == "choice" and kind.fixed_choices:
+        labels, values = zip(*kind.fixed_choices, strict=True)
+        return ChoiceAnswer(list(labels), list(values))
+    if kind.response_kind == "choice":
+        return ChoiceAnswer(shown, list(shown))
+    if kind.response_kind == "multi":
+        return MultiAnswer(shown)
+    if kind.response_kind == "order":
+        return OrderAnswer(items, order)
+    if kind.response_kind == "self":
+        return SelfGrade(card.answer_text() if back is None else back)
+    return TextAnswer(kind.placeholder)
