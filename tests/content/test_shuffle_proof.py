@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from studyapp.deck.cards import ChoiceCard, MultiCard
 from studyapp.deck.loader import load_decks
-from studyapp.deck.model import ChoiceCard, MultiCard
 from studyapp.paths import bundled_decks_dir
 
 
