@@ -30,7 +30,7 @@ DEFAULT_SIZES: tuple[tuple[int, int, int, int, int], ...] = (
     (64, 500, 128, 512, 128),
 )
 DTYPES = {"float32": np.float32, "float64": np.float64}
-# PyTorch 2.13 nn.RNN + autograd on a 2-core machine (issue 3): quoted, not measured here.
+# PyTorch 2.13 nn.RNN + autograd, measured once on a 2-core machine: quoted, not run here.
 PYTORCH_MS = {(1, 100, 8, 32, 8): (3.2, 3.2), (32, 100, 64, 128, 64): (11.5, 15.6)}
 WIDTH = 80
 
@@ -217,7 +217,7 @@ def format_table(rows: Sequence[Row], peaks: dict[str, float], cores: int) -> st
     lines.append("  ((3T+1)·B·H + 2T·B·O floats)")
     for size, (ms32, ms64) in PYTORCH_MS.items():
         lines.append(
-            f"PyTorch nn.RNN (issue 3, not run here) {','.join(map(str, size))}: "
+            f"PyTorch nn.RNN (quoted, not run here) {','.join(map(str, size))}: "
             f"{ms32}/{ms64} ms f32/f64"
         )
     return "\n".join(lines)
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=parse_size,
         default=list(DEFAULT_SIZES),
         metavar="B,T,D,H,O",
-        help="sizes to time (default: the four of issue 3)",
+        help="sizes to time (default: four, from 1,100,8,32,8 to 64,500,128,512,128)",
     )
     parser.add_argument(
         "--dtypes", nargs="+", choices=sorted(DTYPES), default=["float32", "float64"]

@@ -1,4 +1,5 @@
-"""Gradient clipping, exactly as the libraries do it (GROUND_TRUTH §3).
+"""Gradient clipping, exactly as the libraries do it (Pascanu et al. 2013, §3.2;
+PyTorch clip_grad_norm_ / clip_grad_value_, Keras clipnorm / clipvalue / global_clipnorm).
 
 Inputs are dicts name -> array; outputs are new arrays (the inputs are never modified).
 Non-finite norms follow PyTorch's arithmetic (N = inf gives coefficient 0, so finite

@@ -10,7 +10,6 @@ modules are fixed in code: nothing from a deck is ever imported, evaluated or ex
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.report import Report
+from engine.suggest import close_matches
 
 # Modules that register experiments when imported (fixed, code-owned list).
 EXPERIMENT_MODULES: tuple[str, ...] = (
@@ -32,9 +32,6 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.stacked",
     "engine.experiments.teacher_forcing",
 )
-
-# Names and texts longer than this are cut before fuzzy matching (difflib is quadratic).
-MAX_NAME_MATCH = 100
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
@@ -237,7 +234,7 @@ class Experiment:
         known = {p.name for p in self.params}
         for key in given:
             if key not in known:
-                near = difflib.get_close_matches(str(key)[:MAX_NAME_MATCH], sorted(known), n=3)
+                near = close_matches(str(key), sorted(known), n=3)
                 hint = f"did you mean {' or '.join(near)}?" if near else ""
                 allowed = "unknown parameter; known: " + (", ".join(sorted(known)) or "none")
                 raise ParamError(self.name, key, given[key], f"{allowed}. {hint}".strip())
@@ -301,7 +298,7 @@ class Registry:
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The registered names nearest to `name`."""
-        return difflib.get_close_matches(name[:MAX_NAME_MATCH], self.names(), n=n, cutoff=0.5)
+        return close_matches(name, self.names(), n=n, cutoff=0.5)
 
     def get(self, name: str) -> Experiment:
         """The experiment called `name`, or UnknownExperiment with suggestions."""

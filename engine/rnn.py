@@ -1,6 +1,6 @@
 """The Elman RNN: parameters, initialisation, activations, losses and the forward pass.
 
-Batch layout of DESIGN.md (rows are batch items, time t = 1..T, xs[t-1] is x_t):
+Batch layout (rows are batch items, time t = 1..T, xs[t-1] is x_t):
 
     a_t = x_t Uᵀ + h_{t−1} Wᵀ + b        h_t = f(a_t)   (residual: h_t = h_{t−1} + f(a_t))
     o_t = h_t Vᵀ + c

@@ -1,6 +1,6 @@
 """Forward mode (real-time recurrent learning): carry dh_t/dθ forward in time.
 
-For the recurrent parameters θ_rec = (U, W, b), per batch item (GROUND_TRUTH §1.6):
+For the recurrent parameters θ_rec = (U, W, b), per batch item (Williams & Zipser 1989):
 
     S_0 = 0,   S_t = dh_t/dθ = diag(f'(a_t)) (∂⁺a_t/∂θ + W S_{t−1})
     ∂⁺a_t/∂W[i, p, q] = 1[i = p] h_{t−1, q},  ∂⁺a_t/∂U[i, p, q] = 1[i = p] x_{t, q},

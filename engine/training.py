@@ -1,7 +1,7 @@
 """A small training loop: plain gradient descent θ ← θ − lr·g with optional clipping.
 
 Enough to show the loss and gradient-norm histories of an exploding run without
-clipping next to a stable run with it (GROUND_TRUTH §3, question 34).
+clipping next to a stable run with it (Pascanu et al. 2013, §3.2).
 """
 
 from __future__ import annotations

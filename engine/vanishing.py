@@ -2,7 +2,7 @@
 
 ∂h_t/∂h_{t−1} = J_t = diag(f'(a_t)) W         (residual: I + diag(f'(a_t)) W)
 ∂h_T/∂h_k     = J_T J_{T−1} ⋯ J_{k+1}
-||∂h_T/∂h_k||₂ <= (γ · σ_max(W))^{T−k}         (GROUND_TRUTH §1.8)
+||∂h_T/∂h_k||₂ <= (γ · σ_max(W))^{T−k}    (Pascanu et al. 2013, §2.1)
 """
 
 from __future__ import annotations

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
 
 from studyapp import __version__
 from studyapp.commands.open_app import add_theme_option
-from studyapp.paths import data_dir, user_decks_dir
+from studyapp.paths import data_dir, settings_file, user_decks_dir
 from studyapp.progress.store import RENAME_OPTION
+from studyapp.settings import load_settings
 
 # Fixed, code-owned list of sub-command modules (never derived from user input).
 COMMANDS: tuple[str, ...] = (
@@ -50,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(progress.sqlite3.unreadable-TIME) and start a new one; without this it is left "
         "untouched and nothing is saved",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"the settings file to read and write (default: {settings_file()})",
+    )
     add_theme_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMANDS:
@@ -61,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the chosen command; with no command, open the app."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.settings_path = settings_file(args.config)
+    loaded = load_settings(args.settings_path)
+    for problem in loaded.problems:
+        print(f"studyapp: settings: {problem}", file=sys.stderr)
+    args.settings = loaded.settings
     if args.command is None:
         from studyapp.commands.open_app import open_app
 

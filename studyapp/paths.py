@@ -48,3 +48,14 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def user_decks_dir(data: Path) -> Path:
     """The learner's own deck folder inside the data directory."""
     return data / "decks"
+
+
+SETTINGS_FILE_NAME = "settings.toml"
+
+
+def settings_file(override: str | os.PathLike[str] | None = None) -> Path:
+    """The settings file: `override` (the --config option), else `settings.toml` in the
+    platform's user config directory."""
+    if override is not None:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / SETTINGS_FILE_NAME

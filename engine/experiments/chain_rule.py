@@ -1,6 +1,6 @@
 """How the chain rule adds up in BPTT: weight tying (the tied gradient is the sum of the
 per-step gradients of untied copies) and why the double sum needs the IMMEDIATE partial
-∂⁺h_k/∂W, not the total dh_k/dW (GROUND_TRUTH §1.5, §5 Q3 and Q5)."""
+∂⁺h_k/∂W, not the total dh_k/dW (Goodfellow et al. ch. 10.2.2; d2l §9.7)."""
 
 from __future__ import annotations
 

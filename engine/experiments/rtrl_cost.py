@@ -56,7 +56,7 @@ def local_slope(x: list[int], y: list[float]) -> float:
     params=(
         int_param("H_max", 64, 16, 64, "largest hidden size for RTRL (from 8, doubling)"),
         int_param("bptt_H_max", 256, 64, 256, "largest hidden size for BPTT (from 8, doubling)"),
-        int_param("T", 8, 4, 16, "steps per timed run (time per step = run time / T)", "steps"),
+        int_param("T", 8, 4, 8, "steps per timed run (time per step = run time / T)", "steps"),
         int_param("repeats", 3, 1, 3, "timed runs per point (the fastest is kept)"),
         seed_param(),
     ),

@@ -116,7 +116,11 @@ def stacked_bidirectional(L: int, T: int, B: int, H: int, repeats: int, seed: in
             scalar("flops_single", flops["single"], "FLOP", "counted, forward + backward"),
             scalar("flops_stacked", flops["stacked"], "FLOP", f"counted, {L} layers"),
             scalar("flops_bidirectional", flops["bidirectional"], "FLOP", "counted"),
-            scalar("flop_ratio_stacked", flops["stacked"] / flops["single"], note="counted; ≈ L"),
+            scalar(
+                "flop_ratio_stacked",
+                flops["stacked"] / flops["single"],
+                note="counted; ≈ L, more when H > D (upper layers read H inputs, not D)",
+            ),
             scalar(
                 "flop_ratio_bidirectional",
                 flops["bidirectional"] / flops["single"],

@@ -6,13 +6,14 @@ None after reporting there why it is unusable and what to write instead.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
+
+from engine.suggest import close_matches
 
 if TYPE_CHECKING:
     from studyapp.deck.collector import IssueCollector
@@ -70,7 +71,7 @@ def is_scalar(value: Any) -> bool:
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
     """A "; did you mean ...?" suffix naming the options close to `word`, or ""."""
-    near = difflib.get_close_matches(word, list(options), n=2, cutoff=0.6)
+    near = close_matches(word, options, n=2, cutoff=0.6)
     return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
 
 

@@ -1,21 +1,22 @@
 """Per-kind mapping of one card to the fields of an Anki note.
 
-Each card kind maps to one note kind: `basic` (Front/Back), `cloze` (Text/Extra, the gap
-as Anki's `{{c1::…}}`) or `choice` (Front with the choices, Back with the answer). The
-mapping is one small function per card type in `FIELD_MAPPERS`, so it can move into the
-card-type modules unchanged. Deck text is Markdown (as in the app), rendered with
-markdown-it with raw HTML disabled, so any HTML in a deck arrives escaped.
+Each card maps to one note kind, read off what its card type declares (no switch on type
+names): a prompt with a gap becomes `cloze` (Text/Extra, the gap as Anki's `{{c1::…}}`),
+a type that shows a shuffled list of choices becomes `choice` (Front with the choices,
+Back with the answer), and every other card `basic` (Front/Back). Deck text is Markdown
+(as in the app), rendered with markdown-it with raw HTML disabled, so any HTML in a
+deck arrives escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from markdown_it import MarkdownIt
 
-from studyapp.deck.model import GAP, ChoiceCard, ClozeCard, MultiCard
+from studyapp.deck.cards import card_type
+from studyapp.deck.model import GAP
 from studyapp.deck.showing import Showing
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -54,10 +55,8 @@ def _choices(choices: tuple[str, ...]) -> str:
     return "<ol>" + "".join(f"<li>{inline_html(c)}</li>" for c in choices) + "</ol>"
 
 
-def _choice(showing: Showing) -> NoteFields:
-    card = showing.card
-    assert isinstance(card, (ChoiceCard, MultiCard))
-    question = text_html(showing.prompt) + _choices(card.choices)
+def _choice(showing: Showing, choices: tuple[str, ...]) -> NoteFields:
+    question = text_html(showing.prompt) + _choices(choices)
     return NoteFields("choice", question, text_html(showing.answer_text()))
 
 
@@ -70,22 +69,20 @@ def _brace_safe(text: str) -> str:
 
 def _cloze(showing: Showing) -> NoteFields:
     card = showing.card
-    assert isinstance(card, ClozeCard)
     before, _, after = showing.prompt.partition(GAP)
-    gap = f"{{{{c1::{_brace_safe(card.answers[0])}}}}}"
+    answers: tuple[str, ...] = getattr(card, "answers", (card.answer_text(),))
+    gap = f"{{{{c1::{_brace_safe(answers[0])}}}}}"
     text = f"{_brace_safe(before)}{gap}{_brace_safe(after)}"
-    others = card.answers[1:]
+    others = answers[1:]
     extra = "also accepted: " + ", ".join(map(plain_html, others)) if others else ""
     return NoteFields("cloze", text, extra)
 
 
-FIELD_MAPPERS: dict[str, Callable[[Showing], NoteFields]] = {
-    "choice": _choice,
-    "multi": _choice,
-    "cloze": _cloze,
-}
-
-
 def note_fields(showing: Showing) -> NoteFields:
-    """The note kind and fields for the card of `showing` (basic unless mapped)."""
-    return FIELD_MAPPERS.get(showing.card.type, _basic)(showing)
+    """The note kind and fields for the card of `showing`."""
+    if GAP in showing.prompt:
+        return _cloze(showing)
+    shuffled = card_type(showing.card).shuffled
+    if shuffled == "choices":
+        return _choice(showing, getattr(showing.card, shuffled))
+    return _basic(showing)

@@ -9,6 +9,7 @@
         session.advance()
     session.score, session.missed              # Score(correct, answered, total), [QuizItem]
     again = session.retry_missed()             # a new session over the missed cards
+    session.take_back()                        # undo the latest answer, back to its card
 
 Responses are what `studyapp.deck.grading.grade_response` takes, independent of the
 display order: choice: the chosen choice's text; multi: the list of ticked choice texts;
@@ -36,6 +37,7 @@ from studyapp.deck.cards import Verdict, card_type
 from studyapp.deck.grading import grade_response
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, prepare
+from studyapp.progress.scheduler import ReviewScheduler
 from studyapp.progress.store import Store
 from studyapp.progress.timeutil import now_utc, utc
 
@@ -118,19 +120,27 @@ class QuizSession:
         shuffle: bool = False,
         shuffle_choices: bool = False,
         seed: int = 0,
+        now: datetime | None = None,
     ) -> None:
         self.decks: tuple[Deck, ...] = (decks,) if isinstance(decks, Deck) else tuple(decks)
         self.store = store
         self.shuffle = shuffle
         self.shuffle_choices = shuffle_choices
         self.seed = seed
+        moment = utc(now) if now is not None else now_utc()  # suspended/buried as of then
+        hidden = {(d.id, c) for d in self.decks for c in store.hidden_cards(d.id, moment)}
         self.items: tuple[QuizItem, ...] = tuple(
-            _items(self.decks, cards, shuffle=shuffle, shuffle_choices=shuffle_choices, seed=seed)
+            item
+            for item in _items(
+                self.decks, cards, shuffle=shuffle, shuffle_choices=shuffle_choices, seed=seed
+            )
+            if (item.deck.id, item.card.id) not in hidden  # suspended or buried cards
         )
         self.index = 0
         self.grades: dict[int, Verdict] = {}  # item index -> verdict on its answer
         self._showings: dict[int, Showing] = {}
         self._session_id: int | None = None
+        self._answer_ids: dict[int, int] = {}  # item index -> stored answer row id
 
     @property
     def finished(self) -> bool:
@@ -170,7 +180,7 @@ class QuizSession:
         if self._session_id is None:
             deck_ids = tuple(dict.fromkeys(i.deck.id for i in self.items))
             self._session_id = self.store.start_quiz(deck_ids, self.seed, len(self.items), moment)
-        self.store.record_answer(
+        self._answer_ids[self.index] = self.store.record_answer(
             self._session_id,
             item.deck.id,
             item.card.id,
@@ -181,6 +191,18 @@ class QuizSession:
         )
         self.grades[self.index] = result
         return result
+
+    def take_back(self) -> QuizItem | None:
+        """Undo the latest answer of this session: its stored row is removed (one
+        transaction), its grade forgotten, and the session returns to that card. None if
+        nothing is left to take back."""
+        if not self._answer_ids:
+            return None
+        index = max(self._answer_ids, key=self._answer_ids.__getitem__)
+        self.store.undo_answer(self._answer_ids.pop(index))
+        del self.grades[index]
+        self.index = index
+        return self.items[index]
 
     def advance(self) -> None:
         """Move to the next card (an unanswered card counts as skipped)."""
@@ -233,12 +255,10 @@ def missed_last_time(store: Store, deck: Deck) -> list[Card]:
     return [card for card in deck.cards if latest.get(card.id) is False]
 
 
-def due_now(store: Store, deck: Deck, now: datetime) -> list[Card]:
-    """The deck's cards already reviewed whose FSRS due time is at or before `now`."""
-    now = utc(now)
-    states = store.schedules(deck.id)
-    return [
-        card
-        for card in deck.cards
-        if (deck.id, card.id) in states and states[(deck.id, card.id)].due <= now
-    ]
+def due_now(store: Store, deck: Deck, now: datetime, **scheduler_options: Any) -> list[Card]:
+    """Exactly the flashcard queue at `now` (due cards, then new ones within today's limit),
+    so "Due now" counts what Home and flashcard mode count; pass the same options as they
+    do (`Settings.scheduler_options()`)."""
+    by_id = {card.id: card for card in deck.cards}
+    queue = ReviewScheduler(store, deck, **scheduler_options).due_cards(now)
+    return [by_id[card.id] for card in queue]

@@ -1,6 +1,7 @@
 """Flashcard review with FSRS (the `fsrs` package, v6): due queue, ratings, intervals.
 
     sched = ReviewScheduler(store, deck, desired_retention=0.9, new_per_day=20)
+    sched = ReviewScheduler(store, deck, **settings.scheduler_options())  # learner's settings
     queue = sched.due_cards(now)                 # deck cards to review now, in order
     sched.preview(card, now)                     # {Rating.Again: timedelta(minutes=1), ...}
     format_interval(sched.preview(card, now)[Rating.Good])   # "10m", "3d", "2.1mo" (buttons)
@@ -11,7 +12,8 @@ card id is `fsrs_card_id(deck.id, card.id)`, a stable 63-bit integer from a SHA-
 two ids, never fsrs's time-based default. Fuzzing is off, so a sequence of ratings gives
 exactly the due dates `fsrs.Scheduler(desired_retention=r, enable_fuzzing=False)` gives.
 
-The queue: cards already reviewed whose due time has come (earliest first), then cards
+The queue leaves out suspended and buried cards (`Store.set_suspended`, `Store.bury`):
+cards already reviewed whose due time has come (earliest first), then cards
 never reviewed, in deck order, up to `new_per_day` minus the new cards of this deck already
 introduced today (the day in `zone`; None, the default, is local time). When that is
 empty, learning/relearning cards due within `learn_ahead` (default 20 minutes, Anki's
@@ -22,11 +24,13 @@ learn-ahead limit) are shown early instead.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 import fsrs
 from fsrs import Rating
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.progress.store import CardLike, DeckLike, Store
 from studyapp.progress.timeutil import day_bounds, utc
@@ -84,6 +88,8 @@ class ReviewScheduler:
         new_per_day: int = 20,
         learn_ahead: timedelta = timedelta(minutes=20),
         zone: tzinfo | None = None,
+        learning_steps: Sequence[timedelta] = (timedelta(minutes=1), timedelta(minutes=10)),
+        parameters: Sequence[float] | None = None,
     ) -> None:
         if not 0 < desired_retention < 1:
             raise ValueError(f"desired_retention must be in (0, 1), got {desired_retention}")
@@ -96,7 +102,12 @@ class ReviewScheduler:
         self.new_per_day = new_per_day
         self.learn_ahead = learn_ahead
         self.zone = zone  # whose day the new-card limit counts (None: local time)
-        self.fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self.fsrs = fsrs.Scheduler(
+            parameters=tuple(parameters) if parameters is not None else DEFAULT_PARAMETERS,
+            desired_retention=desired_retention,
+            learning_steps=tuple(learning_steps),
+            enable_fuzzing=False,
+        )
 
     def card_state(self, card: CardLike) -> fsrs.Card:
         """The card's FSRS state: stored, or a fresh card (state Learning, step 0) with the
@@ -115,7 +126,10 @@ class ReviewScheduler:
         due: list[tuple[datetime, int, CardLike]] = []
         new: list[CardLike] = []
         ahead: list[tuple[datetime, int, CardLike]] = []
+        hidden = self.store.hidden_cards(self.deck.id, now)  # suspended or buried
         for position, card in enumerate(self.deck.cards):
+            if card.id in hidden:
+                continue
             state = states.get((self.deck.id, card.id))
             if state is None:
                 new.append(card)

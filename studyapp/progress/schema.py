@@ -102,7 +102,32 @@ def _run_statements(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+def _add_v2(conn: sqlite3.Connection) -> None:
+    """Undo and card flags: each review keeps the card's full FSRS state before it (so
+    undo restores it exactly), and a table of suspended / buried cards."""
+    for column, kind in (
+        ("before_step", "INTEGER"),
+        ("before_stability", "REAL"),
+        ("before_difficulty", "REAL"),
+        ("before_due", "TEXT"),
+        ("before_last_review", "TEXT"),
+    ):
+        conn.execute(f"ALTER TABLE reviews ADD COLUMN {column} {kind}")
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE card_flags (
+            deck_id      TEXT NOT NULL,
+            card_id      TEXT NOT NULL,
+            suspended    INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
+            buried_until TEXT,
+            PRIMARY KEY (deck_id, card_id)
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -121,6 +146,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+            conn.execute("ROLLBACK")
         raise
     return max(version, len(migrations))

@@ -8,7 +8,8 @@ The file is `<data dir>/progress.sqlite3` (stdlib sqlite3, WAL journal, `synchro
 a busy timeout so several processes can write at once). Each review and each quiz answer is
 one committed transaction the moment it is recorded. Progress is keyed by (deck id, card id);
 the card's content hash is stored with every record, and a changed hash is logged as an edit
-(`Store.edits`) while the card keeps its history. Nothing here ever deletes a row.
+(`Store.edits`) while the card keeps its history. Only undo (`Store.undo_last`) deletes a
+row: the review or answer the learner takes back.
 
 A file at the store's path that is not a studyapp store (another program's database, a
 corrupt file, text) raises `StoreError` and is left byte-for-byte untouched, unless the
@@ -21,6 +22,7 @@ One `Store` may be shared by threads (calls are serialised by a lock).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -38,11 +40,14 @@ from studyapp.progress.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from studyapp.progress.timeutil import from_text, local_day, now_utc, to_text, utc
 
 FILE_NAME = "progress.sqlite3"
-BUSY_TIMEOUT_MS = 15_000
+# Short: a store held by another program is reported within 2 s, never a long UI freeze.
+BUSY_TIMEOUT_MS = 2_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
+DISK_FULL_CAUSE = "the disk is full"
+READ_ONLY_CAUSE = "cannot be written (read-only file or folder)"
 RENAME_OPTION = "--rename-unreadable"  # the CLI flag that gives `move_aside=True`
 
 
@@ -125,6 +130,24 @@ class DeckInfo:
     last_seen: datetime
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What `Store.undo_last` removed: kind "review" or "answer", its row id, the card."""
+
+    kind: str
+    record_id: int
+    deck_id: str
+    card_id: str
+
+
+@dataclass(frozen=True)
+class CardFlags:
+    """A card's learner flags: suspended, and buried until (UTC) or None."""
+
+    suspended: bool
+    buried_until: datetime | None
+
+
 def _problem_with(path: Path) -> tuple[str, bool] | None:
     """Why the file at `path` cannot be opened as our store (message, may move aside),
     or None if it can (absent, empty, an empty SQLite file, or our own schema).
@@ -154,6 +177,9 @@ def _problem_with(path: Path) -> tuple[str, bool] | None:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        # locked or read-only: perhaps a healthy store, so never offered for moving
+        return _explain(exc, path).removeprefix(f"{path} ").rstrip("."), False
     except sqlite3.DatabaseError as exc:
         return f"is a corrupt or unreadable SQLite file ({exc})", True
     if check != "ok":
@@ -169,6 +195,28 @@ def _problem_with(path: Path) -> tuple[str, bool] | None:
             False,
         )
     return None
+
+
+def _explain(exc: sqlite3.OperationalError, path: Path) -> str:
+    """A learner's message for an operational SQLite failure: the cause and what to do."""
+    text = str(exc).lower()
+    if "full" in text:
+        return (
+            f"{path} could not be saved: {DISK_FULL_CAUSE}. Nothing already saved is lost; "
+            "free some disk space, then go on studying (the last rating or answer was not "
+            "saved)."
+        )
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path} is in use by another program (the file is locked). Close the other "
+            "studyapp (or the program holding it) and try again; nothing was changed."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return (
+            f"{path} {READ_ONLY_CAUSE}. Progress is shown but not saved; make the folder "
+            "writable or start studyapp with --data-dir DIR."
+        )
+    return f"{path}: the progress store failed ({exc})."
 
 
 def _move_aside(path: Path) -> Path:
@@ -208,20 +256,62 @@ def _connect(target: str, path: Path, *, wal: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise StoreError(_explain(exc, path)) from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path}: cannot open the progress store ({exc})") from exc
     return conn
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an existing store (StoreError if it cannot be read)."""
+    try:
+        return _connect_with(path, "mode=ro")
+    except StoreError:
+        # a WAL store on a read-only file system cannot make its -shm file: nobody can
+        # write there, so reading it as immutable is safe
+        return _connect_with(path, "immutable=1")
+
+
+def _connect_with(path: Path, query: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?{query}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise StoreError(_explain(exc, path)) from exc
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"{path} needs an upgrade that cannot be written: make it writable.")
+    return conn
+
+
 class Store:
     """A connection to the progress database. Create with `Store.open`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, moved_aside: Path | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        moved_aside: Path | None,
+        read_only: str | None = None,
+    ) -> None:
         self._conn = conn
         self._lock = threading.RLock()
         self.path = path
         self.moved_aside = moved_aside  # where an unreadable old file was renamed, if it was
+        # None when writable; else why not (every write raises StoreError with this text)
+        self.read_only = read_only
 
     @classmethod
     def open(
@@ -231,6 +321,7 @@ class Store:
         move_aside: bool = False,
         create: bool = True,
         file_name: str = FILE_NAME,
+        read_only: bool = False,
     ) -> Store:
         """Open the store in `data_dir` (creating it unless `create=False`), migrating it
         forward.
@@ -238,11 +329,23 @@ class Store:
         Raises StoreError, leaving the file untouched, if the path holds something else;
         with `move_aside=True` such a file is renamed aside instead (not for a store written
         by a newer studyapp, which always raises). With `create=False` a missing store
-        raises StoreError too.
+        raises StoreError too. A store that exists but cannot be written is opened read-only
+        (`read_only` holds the reason; writes raise StoreError); `read_only=True` asks for
+        that. A locked store raises StoreError naming the lock and is never moved.
         """
         path = Path(data_dir) / file_name
+        if path.parent.exists() and not path.parent.is_dir():
+            raise StoreError(
+                f"{path.parent} is a file, not a folder, so progress cannot be stored there. "
+                "Move that file away or start studyapp with --data-dir DIR; it was not touched."
+            )
+        if read_only:
+            reason = f"{path} was opened read-only: progress is shown but not saved."
+            return cls(_connect_read_only(path), path, None, reason)
         moved = None
         problem = _problem_with(path)
+        if problem is not None and problem[0].startswith(READ_ONLY_CAUSE):
+            return cls(_connect_read_only(path), path, None, f"{path} {problem[0]}.")
         if problem is not None:
             message, movable = problem
             if not (move_aside and movable):
@@ -254,8 +357,22 @@ class Store:
             moved = _move_aside(path)
         if not create and not path.exists():
             raise StoreError(f"no progress store at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(_connect(str(path), path, wal=True), path, moved)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{path.parent} cannot be created ({exc.strerror or exc}): start studyapp "
+                "with --data-dir DIR naming a writable folder."
+            ) from exc
+        try:
+            return cls(_connect(str(path), path, wal=True), path, moved)
+        except StoreError as writable_error:
+            if not path.exists() or not any(
+                cause in str(writable_error) for cause in (READ_ONLY_CAUSE, DISK_FULL_CAUSE)
+            ):
+                raise
+            # a healthy store we may not write: keep studying read-only, say why
+            return cls(_connect_read_only(path), path, None, str(writable_error))
 
     @classmethod
     def in_memory(cls) -> Store:
@@ -283,17 +400,28 @@ class Store:
             if self._conn.in_transaction:
                 yield self._conn
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            if self.read_only:
+                raise StoreError(self.read_only)
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite may already have rolled back (disk full): never hide the cause
+                    if self._conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                raise StoreError(_explain(exc, self.path)) from exc
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise StoreError(_explain(exc, self.path)) from exc
 
     # -- decks and cards -------------------------------------------------------------
 
@@ -411,8 +539,9 @@ class Store:
             self._note_card(deck_id, card_id, content_hash, reviewed_at)
             cursor = conn.execute(
                 "INSERT INTO reviews (deck_id, card_id, content_hash, fsrs_card_id, rating,"
-                " reviewed_at, duration_ms, state_before, is_new, state_after, due_after)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " reviewed_at, duration_ms, state_before, is_new, state_after, due_after,"
+                " before_step, before_stability, before_difficulty, before_due,"
+                " before_last_review) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     deck_id,
                     card_id,
@@ -425,6 +554,11 @@ class Store:
                     int(is_new),
                     int(after.state),
                     to_text(after.due),
+                    before.step,
+                    before.stability,
+                    before.difficulty,
+                    to_text(utc(before.due)),
+                    to_text(utc(before.last_review)) if before.last_review else None,
                 ),
             )
             conn.execute(
@@ -495,6 +629,117 @@ class Store:
             (deck_id, to_text(start), to_text(end)),
         )
         return int(rows[0][0])
+
+    # -- undo ------------------------------------------------------------------------
+
+    def undo_last(self, since: datetime) -> Undone | None:
+        """Undo the most recent review or quiz answer recorded at or after `since` (the start
+        of the sitting), as one transaction; None if there is none.
+
+        A review's row is removed and the card's FSRS state restored exactly as it was
+        before it (a card that was new becomes new again); an answer's row is removed.
+        Call again to go further back. Works across restarts: it reads only the store.
+        """
+        start = to_text(utc(since))
+        with self.transaction() as conn:
+            review = conn.execute(
+                "SELECT * FROM reviews WHERE reviewed_at >= ? ORDER BY reviewed_at DESC, id DESC"
+                " LIMIT 1",
+                (start,),
+            ).fetchone()
+            answer = conn.execute(
+                "SELECT * FROM answers WHERE answered_at >= ? ORDER BY answered_at DESC, id DESC"
+                " LIMIT 1",
+                (start,),
+            ).fetchone()
+            if review is None and answer is None:
+                return None
+            if review is None or (
+                answer is not None and answer["answered_at"] > review["reviewed_at"]
+            ):
+                conn.execute("DELETE FROM answers WHERE id = ?", (answer["id"],))
+                return Undone("answer", answer["id"], answer["deck_id"], answer["card_id"])
+            self._restore_before(conn, review)
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review["id"],))
+            return Undone("review", review["id"], review["deck_id"], review["card_id"])
+
+    def undo_answer(self, answer_id: int) -> bool:
+        """Remove one quiz answer (a quiz session taking back its answer); False if absent."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM answers WHERE id = ?", (answer_id,)).rowcount > 0
+
+    def _restore_before(self, conn: sqlite3.Connection, review: sqlite3.Row) -> None:
+        """Put the card's schedule back to its state before `review` (its latest review)."""
+        key = (review["deck_id"], review["card_id"])
+        later = conn.execute(
+            "SELECT COUNT(*) FROM reviews WHERE deck_id = ? AND card_id = ? AND id != ?"
+            " AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?))",
+            (*key, review["id"], review["reviewed_at"], review["reviewed_at"], review["id"]),
+        ).fetchone()[0]
+        if later:
+            raise StoreError("only a card's latest review can be undone")
+        if review["is_new"]:
+            conn.execute("DELETE FROM schedule WHERE deck_id = ? AND card_id = ?", key)
+            return
+        if review["before_due"] is None:
+            raise StoreError("this review predates undo support and cannot be undone")
+        conn.execute(
+            "UPDATE schedule SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+            " last_review = ? WHERE deck_id = ? AND card_id = ?",
+            (
+                review["state_before"],
+                review["before_step"],
+                review["before_stability"],
+                review["before_difficulty"],
+                review["before_due"],
+                review["before_last_review"],
+                *key,
+            ),
+        )
+
+    # -- suspend and bury -----------------------------------------------------------
+
+    def set_suspended(self, deck_id: str, card_id: str, suspended: bool) -> None:
+        """Suspend (True) or unsuspend (False) a card: a suspended card is never scheduled
+        or quizzed until unsuspended."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO card_flags (deck_id, card_id, suspended) VALUES (?,?,?)"
+                " ON CONFLICT (deck_id, card_id) DO UPDATE SET suspended = excluded.suspended",
+                (deck_id, card_id, int(suspended)),
+            )
+
+    def bury(self, deck_id: str, card_id: str, until: datetime | None) -> None:
+        """Hide a card until `until`; None unburies it. For "until tomorrow" pass
+        `timeutil.day_bounds(now, zone)[1]`, the start of the learner's next calendar day."""
+        value = to_text(utc(until)) if until is not None else None
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO card_flags (deck_id, card_id, buried_until) VALUES (?,?,?)"
+                " ON CONFLICT (deck_id, card_id) DO UPDATE SET"
+                " buried_until = excluded.buried_until",
+                (deck_id, card_id, value),
+            )
+
+    def card_flags(self, deck_id: str) -> dict[str, CardFlags]:
+        """The deck's flagged cards by card id: suspended and buried-until (UTC or None)."""
+        rows = self._query("SELECT * FROM card_flags WHERE deck_id = ?", (deck_id,))
+        return {
+            r["card_id"]: CardFlags(
+                suspended=bool(r["suspended"]),
+                buried_until=from_text(r["buried_until"]) if r["buried_until"] else None,
+            )
+            for r in rows
+        }
+
+    def hidden_cards(self, deck_id: str, now: datetime) -> set[str]:
+        """Ids of the deck's cards to leave out at `now`: suspended, or buried past `now`."""
+        now = utc(now)
+        return {
+            card_id
+            for card_id, flags in self.card_flags(deck_id).items()
+            if flags.suspended or (flags.buried_until is not None and flags.buried_until > now)
+        }
 
     # -- quiz answers ----------------------------------------------------------------
 

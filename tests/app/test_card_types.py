@@ -203,8 +203,9 @@ async def test_quiz_options_tag_scope_and_shuffle(make_app, types_deck):
         await pilot.press("c", "x")
         assert options.query_one("#shuffle-cards", Checkbox).value
         assert options.query_one("#shuffle-choices", Checkbox).value
-        # whole deck, missed last time (none: disabled), due now (none), tag: clipping
-        await pilot.press("down", "enter")
+        # whole deck, missed last time (none: disabled), due now (the flashcard queue:
+        # the new cards), tag: clipping
+        await pilot.press("down", "down", "enter")
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, QuizScreen) and screen.session is not None

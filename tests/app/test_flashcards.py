@@ -57,3 +57,37 @@ async def test_flip_and_rate_stores_the_fsrs_state(make_app):
     assert [(r.card_id, r.rating, r.reviewed_at) for r in reviews] == [
         ("front", fsrs.Rating.Good, FIXED_NOW)
     ]
+
+
+async def test_a_store_that_cannot_save_is_reported_and_the_app_goes_on(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_flashcards("appflash")
+        await settle(app, pilot)
+        screen = app.screen
+        app.store.read_only = "progress.sqlite3 cannot be written (read-only file or folder)."
+        await pilot.press("space")
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("cannot be written" in note for note in notes), notes
+        assert app.is_running and screen.reviewed == 0
+        app.store.read_only = None  # writable again
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert screen.reviewed == 1
+        await pilot.press("escape")
+
+
+async def test_a_file_where_the_data_folder_should_be_still_shows_the_decks(make_app, tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.loaded and app.store is None
+        assert "is a file, not a folder" in app.store_error
+        assert "--data-dir" in app.store_error
+        assert [deck.id for deck in app.decks]  # the decks are there all the same
+    assert (tmp_path / "data").read_text() == "not a folder"

@@ -127,6 +127,11 @@ async def assert_literal(app, pilot, *fields: str) -> None:
     """Each field's text is on screen with its brackets; no cell carries the deck's click
     action; the action has not run."""
     text, actions = screen_text_and_actions(app)
+    for _ in range(50):  # a loaded machine may need more frames before the screen is drawn
+        if all(f"{field} [@click=app.screenshot(" in text for field in fields):
+            break
+        await pilot.pause(0.05)
+        text, actions = screen_text_and_actions(app)
     for field in fields:
         assert f"{field} [@click=app.screenshot(" in text, (field, text)
         assert "[/x]" in text

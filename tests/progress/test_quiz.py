@@ -164,8 +164,13 @@ def test_filters_by_tag_topic_missed_and_due(store):
 
     scheduler = ReviewScheduler(store, deck)
     scheduler.rate(deck.cards[3], Rating.Again, T0)
-    assert due_now(store, deck, T0) == []
-    assert due_now(store, deck, T0 + timedelta(minutes=1)) == [deck.cards[3]]
+    # "Due now" is the flashcard queue: due cards first, then new cards within the limit
+    new_ones = [deck.cards[0], deck.cards[1], deck.cards[2]]
+    assert due_now(store, deck, T0) == new_ones
+    later = T0 + timedelta(minutes=1)
+    assert due_now(store, deck, later) == [deck.cards[3], *new_ones]
+    assert due_now(store, deck, later) == scheduler.due_cards(later)
+    assert len(due_now(store, deck, later)) == scheduler.counts(later).total
 
 
 def test_session_over_several_decks_and_a_subset(store):

@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import fsrs
 import pytest
 
+from studyapp.progress.scheduler import fsrs_card_id
 from studyapp.progress.store import Store
 
 WRITER = Path(__file__).with_name("writer.py")
@@ -91,3 +93,39 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path, kind):
     reviews, answers, integrity = stored_ids(data)
     assert integrity == "ok"
     assert (reviews if kind == "review" else answers) == ids
+
+
+def replayed(store: Store, deck_id: str, card_id: str) -> fsrs.Card:
+    """The card's FSRS state recomputed from its remaining review log (fuzzing off)."""
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    card = fsrs.Card(card_id=fsrs_card_id(deck_id, card_id))
+    for log in store.review_logs(deck_id, card_id):
+        card, _ = scheduler.review_card(card, log.rating, review_datetime=log.review_datetime)
+    return card
+
+
+def test_sigkill_during_undo_leaves_a_consistent_store(tmp_path):
+    rng = random.Random(20261204)
+    interrupted = 0  # trials killed before every review was undone
+    for trial in range(8):
+        data = tmp_path / f"data{trial}"
+        child = spawn(data, f"u{trial}", 60, "undo")
+        assert child.stdout.readline() == "rated\n", child.stderr.read()
+        first = child.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.05))
+        os.kill(child.pid, signal.SIGKILL)
+        rest, _ = child.communicate()
+        undone = {int(line.split()[1]) for line in (first + rest).split("\n")[:-1]}
+        with Store.open(data) as store:
+            assert store.integrity_check() == "ok"
+            reviews = store.reviews()
+            assert undone.isdisjoint(r.id for r in reviews)
+            assert len(reviews) <= 60 - len(undone)
+            schedules = store.schedules()
+            reviewed = {(r.deck_id, r.card_id) for r in reviews}
+            assert set(schedules) == reviewed  # an undone-to-new card has no schedule
+            for key in reviewed:
+                expected, stored = replayed(store, *key), schedules[key]
+                assert stored.to_dict() == expected.to_dict(), key
+            interrupted += bool(reviews)
+    assert interrupted >= 1

@@ -5,6 +5,8 @@
 After each committed record it prints `<kind> <row id>` and flushes, so the parent knows
 exactly which records the store has acknowledged. COUNT 0 means: until killed. With
 `barrier`, it prints `ready` once the store is open and waits for a line on stdin.
+KIND `undo` records COUNT reviews, prints `rated`, then undoes them one by one, printing
+`undone <row id>` after each committed undo.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def main(data: str, name: str, limit: int, kind: str, barrier: bool) -> None:
     if barrier:
         print("ready", flush=True)
         sys.stdin.readline()
+    if kind == "undo":
+        undo_all(store, scheduler, cards, limit)
+        return
     steps = count() if limit == 0 else range(limit)
     for i in steps:
         card = cards[i % len(cards)]
@@ -48,6 +53,16 @@ def main(data: str, name: str, limit: int, kind: str, barrier: bool) -> None:
                 session, deck.id, card.id, "h", correct=i % 3 > 0, response=i, answered_at=now
             )
         print(f"{kind} {row}", flush=True)
+    store.close()
+
+
+def undo_all(store: Store, scheduler: ReviewScheduler, cards: tuple, limit: int) -> None:
+    """Rate `limit` times over 10 cards (each card several times), then undo everything."""
+    for i in range(limit):
+        scheduler.rate(cards[i % 10], RATINGS[(i * 7) % 4], START + timedelta(minutes=i))
+    print("rated", flush=True)
+    while (undone := store.undo_last(START)) is not None:
+        print(f"undone {undone.record_id}", flush=True)
     store.close()
 
 

@@ -13,7 +13,7 @@ from studyapp.deck import engine_links, fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, read_feedback, require
 from studyapp.deck.fields import Where, is_number, short
 from studyapp.deck.model import ENGINE_PLACEHOLDER, Card, EngineLink, RandomParam, format_number
-from studyapp.deck.numbers import evaluate
+from studyapp.deck.numbers import Precision, evaluate
 
 MAX_SIGFIGS = 15
 
@@ -53,16 +53,10 @@ def within_tolerance(value: float, expected: float, rtol: float, atol: float) ->
     return abs(value - expected) <= atol + rtol * abs(expected)
 
 
-def _rounded(value: float, sigfigs: int) -> str:
-    return f"{value:.{sigfigs - 1}e}"
-
-
 def numbers_match(card: NumericCard, value: float, expected: float) -> bool:
-    """The card's rule: equal when both are rounded to `sigfigs` significant digits,
-    else within rtol/atol of `expected`."""
-    if card.sigfigs is not None:
-        return _rounded(value, card.sigfigs) == _rounded(expected, card.sigfigs)
-    return within_tolerance(value, expected, card.rtol, card.atol)
+    """The card's rule: within half a unit of `expected`'s last demanded significant
+    digit when the card gives `sigfigs`, else within rtol/atol of `expected`."""
+    return Precision(card.sigfigs, card.rtol, card.atol).matches(value, expected)
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
@@ -160,13 +154,6 @@ def tolerance_warnings(
         )
 
 
-def _strip_unit(text: str, unit: str) -> str:
-    stripped = text.strip()
-    if unit and stripped.endswith(unit):
-        return stripped[: -len(unit)]
-    return stripped
-
-
 def grade(card: NumericCard, response: Any, expected: float | None) -> Verdict:
     """`response` is the typed number (read by the safe evaluator); `expected` overrides
     `card.answer` (the engine's value for this draw)."""
@@ -178,7 +165,7 @@ def grade(card: NumericCard, response: Any, expected: float | None) -> Verdict:
         )
     if not math.isfinite(target):
         raise ValueError(f"expected answer {target} is not finite")
-    value = evaluate(_strip_unit(response, card.unit))
+    value = evaluate(response, unit=card.unit)
     correct = numbers_match(card, value, target)
     feedback = None
     if not correct:

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from studyapp.deck.model import Card, Deck
 from studyapp.deck.showing import Showing, prepare, with_texts
 from studyapp.progress.scheduler import RATINGS, ReviewScheduler, format_interval
+from studyapp.progress.store import StoreError
 from studyapp.ui.messages import OpenSolver, Prepared
 from studyapp.ui.plain import markdown_source, plain
 from studyapp.ui.widgets.engine_panel import EnginePanel
@@ -173,7 +174,11 @@ class FlashcardScreen(Screen):
         card = self.card
         if card is None or not self.flipped:
             return
-        self.scheduler.rate(card, Rating(rating), self.context.now())
+        try:
+            self.scheduler.rate(card, Rating(rating), self.context.now())
+        except StoreError as error:  # disk full, store locked or read-only: say so, go on
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
         self.reviewed += 1
         await self.query_one(EnginePanel).clear()
         self.queue = list(self.scheduler.due_cards(self.context.now()))  # Again comes back

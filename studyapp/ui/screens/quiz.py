@@ -22,6 +22,7 @@ from studyapp.deck.grading import AnswerError, Verdict
 from studyapp.deck.model import Deck, with_blank
 from studyapp.deck.showing import Showing, with_texts
 from studyapp.progress.quiz import QuizSession
+from studyapp.progress.store import StoreError
 from studyapp.ui.messages import OpenSolver, Prepared
 from studyapp.ui.plain import markdown_source, plain
 from studyapp.ui.widgets.answer_input import Answered, answer_input
@@ -165,6 +166,9 @@ class QuizScreen(Screen):
             grade = self.session.answer(message.response, self.context.now())
         except AnswerError as error:
             self.query_one("#quiz-error", Static).update(plain(str(error)))
+            return
+        except StoreError as error:  # disk full, store locked or read-only: say so, go on
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
         self.grade = grade
         await self.show_result(grade)
