@@ -146,10 +146,10 @@ def plot(series: Sequence[Series], width: int = WIDTH, height: int = PLOT_HEIGHT
             col = round((x - x_lo) / (x_hi - x_lo) * (cols - 1))
             row = height - 1 - round((y - y_lo) / (y_hi - y_lo) * (height - 1))
             grid[row][col] = marker
-    lines = []
-    for r, row in enumerate(grid):
+    lines: list[str] = []
+    for r, marks in enumerate(grid):
         label = y_text(y_hi) if r == 0 else y_text(y_lo) if r == height - 1 else ""
-        lines.append(f"{label:>{label_width}} |{''.join(row)}".rstrip())
+        lines.append(f"{label:>{label_width}} |{''.join(marks)}".rstrip())
     lines.append(" " * label_width + " +" + "-" * cols)
     left, right = number(x_lo), number(x_hi)
     axis = left + right.rjust(cols - len(left))

@@ -14,6 +14,7 @@ This module imports sympy at the top: import it only where symbolic work is done
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import sympy as sp
 
@@ -47,7 +48,7 @@ def is_zero(expr: sp.Expr, atoms: dict[sp.Expr, sp.Symbol]) -> bool:
     reduced = sp.expand(expr.xreplace(atoms))
     if reduced == 0:
         return True
-    return sp.cancel(sp.together(reduced)) == 0  # rational identities (sigmoid)
+    return cast(bool, sp.cancel(sp.together(reduced)) == 0)  # rational identities (sigmoid)
 
 
 @dataclass
@@ -169,7 +170,7 @@ def general_formula(T: int) -> str:
         * h[k - 1]
     )
     expr = sp.Eq(sp.Symbol("dL/dw"), sp.Sum(term, (k, 1, t), (t, 1, T)))
-    return sp.pretty(expr, use_unicode=True, num_columns=COLUMNS)
+    return cast(str, sp.pretty(expr, use_unicode=True, num_columns=COLUMNS))
 
 
 def stored_values_formula(T: int) -> str:
@@ -183,7 +184,8 @@ def stored_values_formula(T: int) -> str:
         for k in range(1, t + 1):
             chain = sp.Mul(*[fp[m - 1] * w for m in range(k + 1, t + 1)])
             total += v * (v * h[t] - y[t - 1]) * chain * fp[k - 1] * h[k - 1]
-    return sp.pretty(sp.Eq(sp.Symbol("dL/dw"), total), use_unicode=True, num_columns=COLUMNS)
+    text = sp.pretty(sp.Eq(sp.Symbol("dL/dw"), total), use_unicode=True, num_columns=COLUMNS)
+    return cast(str, text)
 
 
 def evaluate(expr: sp.Expr, values: dict[sp.Symbol, float]) -> float:

@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Protocol
 
 from threadpoolctl import ThreadpoolController
 
 USER_VARIABLES: tuple[str, ...] = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+class BlasLibrary(Protocol):
+    """What is used of a threadpoolctl library controller (untyped upstream)."""
+
+    def get_num_threads(self) -> int | None: ...
+
+    def set_num_threads(self, num_threads: int) -> None: ...
+
+
 @cache
-def _blas_libraries() -> tuple:
+def _blas_libraries() -> tuple[BlasLibrary, ...]:
     """threadpoolctl's controllers of the BLAS libraries loaded (numpy's), found once."""
     import numpy  # noqa: F401  (BLAS must be loaded before it can be found)
 

@@ -36,7 +36,14 @@ import tomllib
 
 from studyapp.paths import settings_file
 
-__all__ = ["LoadedSettings", "Settings", "load_settings", "save_settings", "settings_file"]
+__all__ = [
+    "LoadedSettings",
+    "Settings",
+    "check_setting",
+    "load_settings",
+    "save_settings",
+    "settings_file",
+]
 
 
 @dataclass(frozen=True)
@@ -200,3 +207,12 @@ def save_settings(settings: Settings, path: Path) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def check_setting(attribute: str, value: Any) -> str | None:
+    """Why `value` cannot be the `Settings` field `attribute` (as the file would hold it:
+    lists for the steps), or None when it can; the same checks as `load_settings`."""
+    for field_name, check in _FIELDS.values():
+        if field_name == attribute:
+            return check(value)
+    raise KeyError(f"no setting {attribute!r}")

@@ -129,3 +129,16 @@ def test_scheduler_uses_the_settings(tmp_path):
         assert sched.fsrs.learning_steps == (timedelta(minutes=3),)
         assert tuple(sched.fsrs.parameters) == pytest.approx(PARAMS)
         assert len(sched.due_cards(T0)) == 2
+
+
+def test_check_setting_applies_the_file_checks_to_one_value():
+    from studyapp.settings import check_setting
+
+    assert check_setting("desired_retention", 0.85) is None
+    assert check_setting("desired_retention", 1.2) == "must be between 0.70 and 0.99"
+    assert check_setting("new_cards_per_day", 7) is None
+    assert check_setting("new_cards_per_day", 2.5) == "must be a whole number"
+    assert check_setting("learning_steps_minutes", [1, 10]) is None
+    assert check_setting("learning_steps_minutes", [0]) == "each step must be 0-1440 minutes"
+    with pytest.raises(KeyError):
+        check_setting("no_such_setting", 1)

@@ -21,7 +21,7 @@ from engine.experiments.common import (
     vec,
 )
 from engine.registry import Param, experiment
-from engine.report import Report, Series, Table
+from engine.report import Cell, Report, Series, Table
 
 TOPIC = "bptt"
 EXACT = 1e-12  # relative error treated as "identical up to rounding"
@@ -89,7 +89,7 @@ def worked_example(T: int, H: int, activation: str, seed: int) -> Report:
     delta_numeric = numerical_deltas(p, xs, ys, fwd.hs, activation)
     delta_errors = [gradcheck.relative_error(delta[t], delta_numeric[t]) for t in range(T + 1)]
 
-    forward_rows = [
+    forward_rows: list[list[Cell]] = [
         [
             t,
             vec(xs[t - 1, 0]),
@@ -101,7 +101,7 @@ def worked_example(T: int, H: int, activation: str, seed: int) -> Report:
         ]
         for t in range(1, T + 1)
     ]
-    backward_rows = [
+    backward_rows: list[list[Cell]] = [
         [t, vec(delta[t, 0]), vec(fprime[t - 1, 0]), vec(eps[t - 1, 0]), vec(contributions[t - 1])]
         for t in range(T, 0, -1)
     ]
@@ -286,7 +286,7 @@ def gradient_check(
     )
     analytic = grads.as_dict()
     errors = gradcheck.relative_errors(analytic, numeric)
-    rows = [
+    rows: list[list[Cell]] = [
         [
             name,
             "×".join(map(str, analytic[name].shape)),

@@ -19,7 +19,7 @@ from engine.experiments.common import (
     vec,
 )
 from engine.registry import experiment
-from engine.report import Report, Series, Table
+from engine.report import Cell, Report, Series, Table
 
 TOPIC = "bptt"
 FD_EPS = 1e-6  # central-difference step
@@ -233,7 +233,7 @@ def immediate_partial(T: int, H: int, activation: str, sigma_max: float, seed: i
         p, xs, ys, activation=activation, loss="mse", h0=h0, eps=FD_EPS
     )["W"]
     tied = bptt.gradients(p, xs, ys, activation=activation, h0=h0)
-    rows = [
+    rows: list[list[Cell]] = [
         [
             "immediate ∂⁺h_k/∂W (right)",
             float(np.linalg.norm(right)),

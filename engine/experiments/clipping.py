@@ -19,7 +19,7 @@ from engine.experiments.common import (
     vec,
 )
 from engine.registry import Param, experiment
-from engine.report import Report, Scalar, Series, Table
+from engine.report import Cell, Report, Scalar, Series, Table
 
 TOPIC = "clipping"
 ENTRY = 1e6  # bound of a custom gradient entry
@@ -72,7 +72,7 @@ def _direction(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> l
     ]
 
 
-def _tensor_rows(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> list[list]:
+def _tensor_rows(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> list[list[Cell]]:
     return [
         [
             name,
@@ -180,7 +180,7 @@ def by_norm(
     warning = _rule_warning(rule, total)
     with np.errstate(invalid="ignore"):
         zeroed = int(np.count_nonzero((before != 0) & (after == 0)))
-    rule_rows = []
+    rule_rows: list[list[Cell]] = []
     for name, formula in RULES.items():
         other = clip_with_rule(grads, max_norm, name)[0]
         values = flat(other)

@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -23,6 +24,8 @@ from engine.registry import CancelFn, Cancelled, Param, ProgressFn, experiment
 from engine.report import Report, Scalar, Series, Table
 
 THEORY_SLOPE_T = {"bptt": 1, "rtrl": 1, "double_sum": 2}
+# A gradient computation timed on one problem: (θ, xs, ys) -> its gradients.
+GradientMethod = Callable[[rnn.Params, np.ndarray, np.ndarray], object]
 BATCH = 16  # batch rows: enough arithmetic per step that numpy overhead does not hide it
 
 
@@ -137,7 +140,15 @@ def _bptt_call(p: rnn.Params, xs: np.ndarray, ys: np.ndarray) -> Callable[[], ob
     return lambda: bptt.gradients(p, xs, ys)
 
 
-def _problem(T: int, B: int, D: int, H: int, O: int, seed: int):  # noqa: E741
+def _problem(
+    T: int,
+    B: int,
+    D: int,
+    H: int,
+    O: int,  # noqa: E741
+    seed: int,
+) -> tuple[rnn.Params, np.ndarray, np.ndarray]:
+    """Orthogonal-W parameters (ρ = 0.9) with seeded inputs and mse targets."""
     p = rnn.init(D, H, O, scheme="orthogonal", scale=0.9, seed=seed)
     return p, inputs(T, B, D, seed), mse_targets(T, B, O, seed)
 
@@ -267,9 +278,7 @@ def scaling(
     d_time = []
     for Dd in (D1, 2 * D1):
         p, xs, ys = _problem(T, BATCH, Dd, H, O, seed)
-        d_time.append(
-            meter.seconds(f"BPTT, D={Dd}", lambda p=p, xs=xs, ys=ys: bptt.gradients(p, xs, ys))
-        )
+        d_time.append(meter.seconds(f"BPTT, D={Dd}", _bptt_call(p, xs, ys)))
     predicted = bptt_flops(T, BATCH, 2 * D1, H, O) / bptt_flops(T, BATCH, D1, H, O)
     claimed = 2 * parameter_count(2 * D1, H, O) / parameter_count(D1, H, O)
     scalars += [
@@ -287,18 +296,16 @@ def scaling(
     # 4. BPTT vs RTRL vs the naive double sum against T (small H).
     if methods:
         H, D, O = 8, 4, 4  # noqa: E741
-        runs = {
-            "bptt": lambda p, xs, ys: bptt.gradients(p, xs, ys),
-            "rtrl": lambda p, xs, ys: rtrl.gradients(p, xs, ys),
-            "double_sum": lambda p, xs, ys: bptt.double_sum_W(p, xs, ys),
+        runs: dict[str, GradientMethod] = {
+            "bptt": bptt.gradients,
+            "rtrl": rtrl.gradients,
+            "double_sum": bptt.double_sum_W,
         }
         timings: dict[str, list[float]] = {name: [] for name in runs}
         for T in m_values:
             p, xs, ys = _problem(T, 1, D, H, O, seed)
             for name, fn in runs.items():
-                timings[name].append(
-                    meter.seconds(f"{name}, T={T}", lambda fn=fn, p=p, xs=xs, ys=ys: fn(p, xs, ys))
-                )
+                timings[name].append(meter.seconds(f"{name}, T={T}", partial(fn, p, xs, ys)))
         for name, values in timings.items():
             fit = loglog_fit(m_values, values)
             scalars.append(

@@ -22,11 +22,13 @@ def sine_task(T: int, B: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return wave[1:], wave[0]
 
 
-def _train(p: rnn.Params, ys, y0, free: bool, steps: int, lr: float) -> tuple[rnn.Params, list]:
+def _train(
+    p: rnn.Params, ys: np.ndarray, y0: np.ndarray, free: bool, steps: int, lr: float
+) -> tuple[rnn.Params, list[float]]:
     """Gradient descent θ ← θ − lr·clip(g) on U, W, V, b; the loss per step and sequence."""
     step_fn = teacher_forcing.free_running if free else teacher_forcing.teacher_forced
     values = {name: np.array(getattr(p, name)) for name in rnn.PARAM_NAMES}
-    history = []
+    history: list[float] = []
     scale = 1.0 / (ys.shape[0] * ys.shape[1])
     for _ in range(steps):
         g = step_fn(rnn.Params(**values), ys, y0)

@@ -16,7 +16,7 @@ from engine.experiments.common import (
     seed_param,
 )
 from engine.registry import Param, experiment
-from engine.report import Report, Scalar, Series, Table
+from engine.report import Cell, Report, Scalar, Series, Table
 
 TOPIC = "vanishing"
 SCHEMES = {"orthogonal": "orthogonal", "random": "singular"}
@@ -221,7 +221,7 @@ def init_compare(activation: str, input_scale: float, T: int, H: int, seed: int)
         name: vanishing.jacobian_norms(p, xs, activation=act) for name, (p, act) in setups.items()
     }
     spectra = {name: vanishing.spectrum(p.W) for name, (p, _) in setups.items()}
-    rows = [
+    rows: list[list[Cell]] = [
         [
             name,
             act,

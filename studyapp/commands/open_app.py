@@ -23,29 +23,32 @@ def theme_name(name: str) -> str:
     return name
 
 
-def add_theme_option(parser: argparse.ArgumentParser, default: str = DEFAULT_THEME) -> None:
-    """`--theme NAME` on `parser` (validated against the available themes); a sub-command
-    passes `argparse.SUPPRESS` so that `studyapp --theme X open ...` keeps X."""
+def add_theme_option(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """`--theme NAME` on `parser` (validated against the available themes); None (the
+    default) leaves the theme to the settings file; a sub-command passes
+    `argparse.SUPPRESS` so that `studyapp --theme X open ...` keeps X."""
     parser.add_argument(
         "--theme",
         type=theme_name,
         default=default,
         metavar="NAME",
-        help=f"colour theme of the app (default {DEFAULT_THEME}; e.g. nord, gruvbox)",
+        help=f"colour theme of the app for this run (default: the settings' theme, else"
+        f" {DEFAULT_THEME}; e.g. nord, gruvbox)",
     )
 
 
 def run_app(args: argparse.Namespace, deck_paths: Sequence[Path]) -> int:
     """Run the app over `deck_paths` with the global options in `args` (data dir, theme,
-    --rename-unreadable) until the learner quits."""
+    --rename-unreadable, the settings file) until the learner quits."""
     from studyapp.ui.app import create_app
 
     create_app(
         data_dir=data_dir(args.data_dir),
         deck_paths=deck_paths,
-        theme=getattr(args, "theme", DEFAULT_THEME),
+        theme=getattr(args, "theme", None),
         configure_threads=True,
         rename_unreadable=args.rename_unreadable,
+        settings_path=getattr(args, "settings_path", None),
     ).run()
     return 0
 

@@ -22,10 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def session_command(data: str, theme: str) -> str:
-    """The shell command textual-serve runs for each visitor."""
+def session_command(data: str, theme: str, config: str | None = None) -> str:
+    """The shell command textual-serve runs for each visitor (reading, never writing, the
+    settings file `config` when given)."""
     parts = [sys.executable, "-m", "studyapp.interop.web_session", "--data-dir", data]
-    return shlex.join([*parts, "--theme", theme])
+    settings = [] if config is None else ["--config", config]
+    return shlex.join([*parts, "--theme", theme, *settings])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     Server(
-        session_command(str(data), args.theme), host=args.host, port=args.port, title="studyapp"
+        session_command(str(data), args.theme or args.settings.theme, str(args.settings_path)),
+        host=args.host,
+        port=args.port,
+        title="studyapp",
     ).serve()
     return 0

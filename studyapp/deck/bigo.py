@@ -269,13 +269,15 @@ def _constant(node: Node) -> Fraction | None:
     """The value of a variable-free tree of numbers, + * / and powers, else None."""
     kind = node[0]
     if kind == "num":
-        return node[1]
+        number: Fraction = node[1]
+        return number
     if kind in ("add", "mul"):
         values = [_constant(child) for child in node[1]]
-        if any(v is None for v in values):
+        known = [v for v in values if v is not None]
+        if len(known) < len(values):
             return None
         total = Fraction(0 if kind == "add" else 1)
-        for v in values:
+        for v in known:
             total = total + v if kind == "add" else total * v
             if max(abs(total.numerator), total.denominator).bit_length() > MAX_CONSTANT_BITS:
                 raise AnswerError("a number in an exponent is too large")

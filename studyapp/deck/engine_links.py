@@ -3,6 +3,7 @@ every value a randomised card can draw, lies in the experiment's declared bounds
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -153,9 +154,10 @@ def random_param(
         if not all(param_value(issues, experiment, name, c, where) for c in choices):
             return None
         return RandomParam(name=name, choices=tuple(choices))
-    low, high = spec.get("min"), spec.get("max")
-    if not (is_number(low) and is_number(high)):
-        issues.error(where, f"random {name} needs numbers min and max; write: {example}")
+    low: Any = spec.get("min")
+    high: Any = spec.get("max")
+    if not (is_number(low) and is_number(high) and math.isfinite(low) and math.isfinite(high)):
+        issues.error(where, f"random {name} needs finite numbers min and max; write: {example}")
         return None
     if not low < high:
         issues.error(where, f"random {name}: min ({low}) must be below max ({high})")

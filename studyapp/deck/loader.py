@@ -9,17 +9,20 @@ the warnings too, for `studyapp check`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli
 
+from studyapp.deck.deck_files import deck_files, read_deck_text, too_big
 from studyapp.deck.fields import Limits
 from studyapp.deck.issues import DeckError, Issue
 from studyapp.deck.locate import SourceIndex
 from studyapp.deck.model import Deck
 from studyapp.deck.schema import validate
+from studyapp.deck.untrusted_text import unsafe_values
 
 __all__ = [
     "DeckError",
@@ -27,6 +30,7 @@ __all__ = [
     "Issue",
     "Limits",
     "LoadResult",
+    "deck_files",
     "inspect_deck",
     "inspect_text",
     "load_deck",
@@ -74,43 +78,66 @@ def _syntax_issue(path: Path, exc: tomli.TOMLDecodeError) -> Issue:
     return Issue(path, line, col, "error", f"invalid TOML: {message}; {hint}")
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str | None, Issue | None]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Issue(
-            path, line, col, "error", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save as UTF-8"
-        )
-    return text.removeprefix("\ufeff"), None
+# An integer value: after `=`, `[`, `,` or `{` (or at a line start inside an array).
+_INTEGER = re.compile(
+    r"(?:[=\[,{]|^)[ \t]*([+-]?(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|[0-9_]+))", re.MULTILINE
+)
+MAX_DIGITS = 4300  # Python's limit on converting digits to an int (sys.get_int_max_str_digits)
+
+
+def _huge_number_issue(path: Path, text: str, exc: ValueError) -> Issue:
+    """tomli's ValueError for an integer too long to convert, at the number's line."""
+    for found in _INTEGER.finditer(text):
+        if len(found.group(1)) > MAX_DIGITS:
+            at = found.start(1)
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1
+            message = (
+                f"a number with {len(found.group(1)):,} digits; a deck's numbers must have at "
+                f"most {MAX_DIGITS:,}: shorten it"
+            )
+            return Issue(path, line, col, "error", message)
+    return Issue(path, 1, 1, "error", f"cannot read the TOML: {str(exc)[:200]}")
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """(line, col) where brackets first reach their deepest nesting (strings are not
+    skipped: this only locates a document too deep to parse)."""
+    depth = deepest = at = 0
+    for match in _BRACKET.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > deepest:
+            deepest, at = depth, match.start()
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def inspect_text(text: str, path: Path, limits: Limits | None = None) -> Inspection:
     """Parse and validate deck source `text` as if read from `path`."""
     limits = limits or Limits()
     if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-        return Inspection(path, None, [_too_big(path, limits)])
+        return Inspection(path, None, [too_big(path, limits.max_bytes)])
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         return Inspection(path, None, [_syntax_issue(path, exc)])
+    except ValueError as exc:  # an integer over 4300 digits
+        return Inspection(path, None, [_huge_number_issue(path, text, exc)])
     except (RecursionError, MemoryError):
         message = "the TOML is nested too deeply to read; flatten the lists and tables"
-        return Inspection(path, None, [Issue(path, 1, 1, "error", message)])
+        line, col = _deepest(text)
+        return Inspection(path, None, [Issue(path, line, col, "error", message)])
     index = SourceIndex(text)
+    unsafe = unsafe_values(data, index, path)
+    if unsafe.integers:  # nothing may print such a number: stop before validating
+        return Inspection(path, None, unsafe.issues, index)
     deck, issues = validate(data, index, path, limits)
+    if unsafe.text:
+        deck, issues = None, sorted(unsafe.text + issues, key=lambda issue: (issue.line, issue.col))
     return Inspection(path, deck, issues, index)
-
-
-def _too_big(path: Path, limits: Limits) -> Issue:
-    return Issue(
-        path,
-        1,
-        1,
-        "error",
-        f"the file is larger than {limits.max_bytes:,} bytes; split it into several decks",
-    )
 
 
 def inspect_deck(path: str | os.PathLike[str], limits: Limits | None = None) -> Inspection:
@@ -118,19 +145,17 @@ def inspect_deck(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     limits = limits or Limits()
     deck_path = Path(path)
     try:
-        with deck_path.open("rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return Inspection(
-            deck_path, None, [Issue(deck_path, 1, 1, "error", f"cannot read: {reason}")]
-        )
-    if len(raw) > limits.max_bytes:
-        return Inspection(deck_path, None, [_too_big(deck_path, limits)])
-    text, problem = _decode(deck_path, raw)
-    if text is None:
-        return Inspection(deck_path, None, [problem] if problem else [])
-    return inspect_text(text, deck_path, limits)
+        text, problem = read_deck_text(deck_path, limits.max_bytes)
+        if text is None:
+            return Inspection(deck_path, None, [problem] if problem else [])
+        return inspect_text(text, deck_path, limits)
+    except Exception as exc:  # a loader bug must cost one deck, never the others
+        return Inspection(deck_path, None, [_unexpected(deck_path, exc)])
+
+
+def _unexpected(path: Path, exc: BaseException) -> Issue:
+    message = f"cannot load the deck ({type(exc).__name__}: {str(exc)[:200]})"
+    return Issue(path, 1, 1, "error", message)
 
 
 def load_deck(path: str | os.PathLike[str], limits: Limits | None = None) -> Deck:
@@ -139,18 +164,6 @@ def load_deck(path: str | os.PathLike[str], limits: Limits | None = None) -> Dec
     if inspection.deck is None or inspection.errors:
         raise DeckError(inspection.path, inspection.errors)
     return inspection.deck
-
-
-def deck_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """`paths` with every directory replaced by the *.toml files directly inside it."""
-    files: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.toml")))
-        else:
-            files.append(path)
-    return files
 
 
 def duplicate_deck_id(inspection: Inspection, owners: dict[str, Path]) -> Issue | None:
@@ -175,7 +188,8 @@ def load_decks(paths: Iterable[str | os.PathLike[str]], limits: Limits | None = 
         inspection = inspect_deck(path, limits)
         clash = duplicate_deck_id(inspection, owners)
         if inspection.deck is None or clash is not None:
-            result.failures.append(DeckError(inspection.path, inspection.errors or [clash]))
+            problems = inspection.errors or ([clash] if clash is not None else [])
+            result.failures.append(DeckError(inspection.path, problems))
         else:
             result.decks.append(inspection.deck)
     return result

@@ -24,6 +24,17 @@ _INTERESTING = re.compile(r'"""|' + r"'''" + r'|"(?:[^"\\]|\\.)*"|' + r"'[^']*'|
 _MAY_OPEN = re.compile(r"[\[{]|" + '"""' + "|'''")
 _CARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*card[ \t]*\]\]", re.MULTILINE)
 _CLOSE = {'"""': re.compile(r'(?<!\\)(?:\\\\)*"""'), "'''": re.compile("'''")}
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SHORT_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """One TOML basic-string escape as its character (an invalid one is kept as written)."""
+    code = match.group(1)
+    if code[0] in "uU" and len(code) > 1:
+        number = int(code[1:], 16)
+        return chr(number) if number <= 0x10FFFF else match.group(0)
+    return _SHORT_ESCAPES.get(code, code)
 
 
 def _split_key(dotted: str) -> tuple[str, ...]:
@@ -33,7 +44,9 @@ def _split_key(dotted: str) -> tuple[str, ...]:
     parts = []
     for match in _KEY_PARTS.finditer(dotted):
         part = match.group(0)
-        if part[0] in "\"'":
+        if part[0] == '"':
+            part = _ESCAPE.sub(_unescape, part[1:-1])
+        elif part[0] == "'":
             part = part[1:-1]
         parts.append(part)
     return tuple(parts)

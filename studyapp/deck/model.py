@@ -95,6 +95,11 @@ class Card:
         `expected` (None: not numeric, or not known)."""
         return self.answer_text()
 
+    def answer_digits(self, expected: float) -> int:
+        """The significant digits a numeric answer `expected` is shown with so that it
+        is accepted (6 unless the card's precision needs more)."""
+        return 6
+
     def random_params(self) -> tuple[RandomParam, ...]:
         """The engine parameters drawn on each showing (none unless the type has them)."""
         return ()

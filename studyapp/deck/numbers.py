@@ -240,6 +240,8 @@ class Precision:
             return f"to {self.sigfigs} significant {figures}"
         if self.rtol and not self.atol:
             return f"within {self.rtol * 100:.2g}% (relative)"
+        if self.atol and not self.rtol:
+            return f"within ±{self.atol:.3g}"
         if expected is not None:
             return f"within ±{self.tolerance(expected):.3g}"
         return f"within ±{self.atol:.3g} + {self.rtol * 100:.2g}%"

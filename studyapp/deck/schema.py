@@ -190,7 +190,7 @@ class DeckReader:
         """Check every `{{= scalar}}` placeholder of the card: well formed, only in texts
         shown after answering, and only in a card with an engine link to fill it."""
         before = [(key, table.get(key)) for key in ("prompt", "hint")]
-        after = [(("explanation",), table.get("explanation"))]
+        after: list[tuple[Where, object]] = [(("explanation",), table.get("explanation"))]
         if kind is not None:
             after.extend(((name,), table.get(name)) for name in CARD_TYPES[kind].after_answer)
         entries = table.get("feedback")

@@ -59,12 +59,21 @@ class Showing:
     def question(self) -> str:
         """The prompt as the learner sees it (Markdown): drawn values in, shown as its
         card type shows questions (a cloze gap drawn as a blank)."""
-        return card_type(self.card).show_question(self.prompt)
+        return card_type(self.card).show_question(self.prompt, self.card)
 
     def answer_text(self) -> str:
         """The correct answer as text, with the resolved number for numeric cards
         (and a flashcard's back with its placeholders filled)."""
         return self.render(self.card.answer_for(self.expected))
+
+    def answer_digits(self) -> dict[str, int]:
+        """{answer scalar: significant digits} for a card whose engine scalar is its
+        answer: the engine panel shows that scalar with this many digits, so the number
+        shown is accepted (empty for other cards)."""
+        link = self.card.engine
+        if link is None or link.answer is None or self.expected is None:
+            return {}
+        return {link.answer: self.card.answer_digits(self.expected)}
 
     def render(self, text: str) -> str:
         """`text` (e.g. a grade's feedback) with `{{= scalar}}` filled from this Report."""

@@ -10,7 +10,7 @@ text is shown as plain text, never as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 import watchfiles
@@ -76,7 +76,7 @@ def card_preview(card: Card) -> str:
 class WatchApp(App):
     """Re-check and preview `path` on every save."""
 
-    CSS_PATH: ClassVar[list[str | Path]] = ["watch_app.tcss", UI_STYLES]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["watch_app.tcss", UI_STYLES]
     TITLE = "studyapp watch"
     BINDINGS: ClassVar = [("r", "recheck", "Check now"), ("q", "quit", "Quit")]
 

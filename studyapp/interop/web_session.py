@@ -25,17 +25,21 @@ def visitor_dir(data: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from studyapp.settings import load_settings
     from studyapp.ui.app import create_app
 
     parser = argparse.ArgumentParser(prog="studyapp-web-session")
     parser.add_argument("--data-dir", required=True, type=Path)
     parser.add_argument("--theme", default="textual-dark")
+    parser.add_argument("--config", type=Path, help="settings file to read (never written)")
     args = parser.parse_args(argv)
+    settings = None if args.config is None else load_settings(args.config).settings
     create_app(
         data_dir=visitor_dir(args.data_dir),
         deck_paths=[bundled_decks_dir(), user_decks_dir(args.data_dir)],
         theme=args.theme,
         configure_threads=True,
+        settings=settings,
     ).run()
     return 0
 

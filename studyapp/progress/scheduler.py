@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Generic, TypeVar
 
 import fsrs
 from fsrs import Rating
@@ -36,6 +37,8 @@ from studyapp.progress.store import CardLike, DeckLike, Store
 from studyapp.progress.timeutil import day_bounds, utc
 
 RATINGS: tuple[Rating, ...] = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
+
+CardT = TypeVar("CardT", bound=CardLike)
 
 
 def fsrs_card_id(deck_id: str, card_id: str) -> int:
@@ -76,13 +79,14 @@ class DueCounts:
         return self.new + self.learning + self.review
 
 
-class ReviewScheduler:
-    """FSRS scheduling for one deck, reading and writing progress through `store`."""
+class ReviewScheduler(Generic[CardT]):
+    """FSRS scheduling for one deck, reading and writing progress through `store`; the
+    queue holds the deck's own card objects (`CardT`)."""
 
     def __init__(
         self,
         store: Store,
-        deck: DeckLike,
+        deck: DeckLike[CardT],
         *,
         desired_retention: float = 0.9,
         new_per_day: int = 20,
@@ -109,23 +113,23 @@ class ReviewScheduler:
             enable_fuzzing=False,
         )
 
-    def card_state(self, card: CardLike) -> fsrs.Card:
+    def card_state(self, card: CardT) -> fsrs.Card:
         """The card's FSRS state: stored, or a fresh card (state Learning, step 0) with the
         derived id if it was never reviewed."""
         stored = self.store.fsrs_card(self.deck.id, card.id)
         return stored if stored is not None else self._fresh(card)
 
-    def _fresh(self, card: CardLike) -> fsrs.Card:
+    def _fresh(self, card: CardT) -> fsrs.Card:
         return fsrs.Card(card_id=fsrs_card_id(self.deck.id, card.id))
 
-    def _queue(self, now: datetime) -> tuple[list[CardLike], int, list[CardLike]]:
+    def _queue(self, now: datetime) -> tuple[list[CardT], int, list[CardT]]:
         """(due reviewed cards, earliest due first; how many of them are in the Learning or
         Relearning state; new cards within today's limit, in deck order)."""
         now = utc(now)
         states = self.store.schedules(self.deck.id)
-        due: list[tuple[datetime, int, CardLike]] = []
-        new: list[CardLike] = []
-        ahead: list[tuple[datetime, int, CardLike]] = []
+        due: list[tuple[datetime, int, CardT]] = []
+        new: list[CardT] = []
+        ahead: list[tuple[datetime, int, CardT]] = []
         hidden = self.store.hidden_cards(self.deck.id, now)  # suspended or buried
         for position, card in enumerate(self.deck.cards):
             if card.id in hidden:
@@ -151,7 +155,7 @@ class ReviewScheduler:
             new[:allowance],
         )
 
-    def due_cards(self, now: datetime) -> list[CardLike]:
+    def due_cards(self, now: datetime) -> list[CardT]:
         """Cards to review now: due learning/relearning and review cards (earliest due
         first), then new cards in deck order within today's new-card limit; if there are
         none, the learning cards due within `learn_ahead`."""
@@ -163,7 +167,7 @@ class ReviewScheduler:
         due, learning, new = self._queue(now)
         return DueCounts(new=len(new), learning=learning, review=len(due) - learning)
 
-    def preview(self, card: CardLike, now: datetime) -> dict[Rating, timedelta]:
+    def preview(self, card: CardT, now: datetime) -> dict[Rating, timedelta]:
         """The interval each rating would give the card if rated at `now` (nothing stored)."""
         now = utc(now)
         state = self.card_state(card)
@@ -173,7 +177,7 @@ class ReviewScheduler:
         }
 
     def rate(
-        self, card: CardLike, rating: Rating, now: datetime, duration_ms: int | None = None
+        self, card: CardT, rating: Rating, now: datetime, duration_ms: int | None = None
     ) -> fsrs.Card:
         """Review the card with `rating` at `now`: one committed transaction holding the
         review log and the card's new FSRS state, which is returned."""

@@ -139,7 +139,7 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         for target, step in enumerate(migrations[version:], start=version + 1):
             step(conn)
             conn.execute(f"PRAGMA user_version = {int(target)}")

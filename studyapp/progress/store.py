@@ -27,12 +27,12 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import fsrs
 
@@ -56,16 +56,33 @@ class StoreError(Exception):
 
 
 class CardLike(Protocol):
-    id: str
+    """What progress needs of a card: its id and a hash of its content. Read-only members,
+    so frozen dataclasses (`studyapp.deck.model.Card`) satisfy it."""
+
+    @property
+    def id(self) -> str: ...
 
     def content_hash(self) -> str: ...
 
 
-class DeckLike(Protocol):
-    id: str
-    title: str
-    topic: str
-    cards: tuple[Any, ...]
+CardT_co = TypeVar("CardT_co", bound=CardLike, covariant=True)
+
+
+class DeckLike(Protocol[CardT_co]):
+    """What progress needs of a deck: its id, title, topic and cards (read-only members,
+    so the frozen `studyapp.deck.model.Deck` satisfies it as `DeckLike[Card]`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def cards(self) -> Sequence[CardT_co]: ...
 
 
 @dataclass(frozen=True)
@@ -451,7 +468,7 @@ class Store:
         )
         return "edited"
 
-    def register_deck(self, deck: DeckLike, now: datetime | None = None) -> DeckSync:
+    def register_deck(self, deck: DeckLike[CardLike], now: datetime | None = None) -> DeckSync:
         """Remember the deck's title/topic and its cards' hashes (one transaction).
 
         Edited cards keep their history and get an `Edit` row; cards that vanished from
@@ -517,7 +534,8 @@ class Store:
 
     def schedules(self, deck_id: str | None = None) -> dict[tuple[str, str], fsrs.Card]:
         """FSRS states keyed by (deck id, card id), for one deck or all."""
-        sql, params = "SELECT * FROM schedule", ()
+        sql = "SELECT * FROM schedule"
+        params: tuple[str, ...] = ()
         if deck_id is not None:
             sql, params = sql + " WHERE deck_id = ?", (deck_id,)
         return {(r["deck_id"], r["card_id"]): _fsrs_card(r) for r in self._query(sql, params)}
@@ -581,7 +599,7 @@ class Store:
                     to_text(after.last_review) if after.last_review else None,
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def reviews(self, deck_id: str | None = None, card_id: str | None = None) -> list[ReviewRecord]:
         """Stored reviews in time order, optionally for one deck or one card."""
@@ -753,7 +771,7 @@ class Store:
                 " VALUES (?,?,?,?)",
                 (to_text(now), json.dumps(list(deck_ids)), seed, card_count),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def record_answer(
         self,
@@ -783,7 +801,7 @@ class Store:
                     to_text(moment),
                 ),
             )
-            return int(cursor.lastrowid)
+            return _inserted_id(cursor)
 
     def answers(self, deck_id: str | None = None, card_id: str | None = None) -> list[AnswerRecord]:
         """Stored quiz answers in time order, optionally for one deck or one card."""
@@ -861,6 +879,14 @@ class Store:
     @property
     def schema_version(self) -> int:
         return int(self._query("PRAGMA user_version")[0][0])
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row the cursor's INSERT just added."""
+    row_id = cursor.lastrowid
+    if row_id is None:  # sqlite3 sets it after every INSERT
+        raise RuntimeError("the INSERT reported no row id")
+    return row_id
 
 
 def _filtered(sql: str, deck_id: str | None, card_id: str | None) -> tuple[str, tuple[Any, ...]]:

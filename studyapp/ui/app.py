@@ -22,8 +22,17 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from studyapp.settings import LoadedSettings, Settings, load_settings, save_settings
 from studyapp.ui.commands import StudyCommands
-from studyapp.ui.messages import ChooseQuiz, OpenFlashcards, OpenQuiz, OpenSolver, OpenStats
+from studyapp.ui.messages import (
+    ChooseQuiz,
+    OpenBrowser,
+    OpenFlashcards,
+    OpenQuiz,
+    OpenSettings,
+    OpenSolver,
+    OpenStats,
+)
 
 if TYPE_CHECKING:
     from engine.registry import Experiment
@@ -55,8 +64,9 @@ class DecksLoaded(Message):
 class StudyApp(App):
     """Home, quiz, flashcards, solver and stats over decks, progress and the engine.
 
-    It is the screens' `StudyContext` (decks, failures, store, clock) and opens the screen
-    a posted `OpenQuiz`/`ChooseQuiz`/`OpenFlashcards`/`OpenSolver`/`OpenStats` asks for."""
+    It is the screens' `StudyContext` (decks, failures, store, clock, settings) and opens
+    the screen a posted `OpenQuiz`/`ChooseQuiz`/`OpenFlashcards`/`OpenSolver`/`OpenStats`/
+    `OpenBrowser`/`OpenSettings` asks for."""
 
     TITLE = "studyapp"
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets.tcss", "screens.tcss"]
@@ -70,18 +80,28 @@ class StudyApp(App):
         *,
         data_dir: Path,
         deck_paths: Sequence[Path],
-        theme: str = DEFAULT_THEME,
+        theme: str | None = None,
         now: Callable[[], datetime] = utc_now,
         experiment_names: Sequence[str] | None = None,
         configure_threads: bool = False,
         rename_unreadable: bool = False,
+        settings_path: Path | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings_path = None if settings_path is None else Path(settings_path)
+        loaded = (
+            LoadedSettings(settings or Settings())
+            if self.settings_path is None
+            else load_settings(self.settings_path)
+        )
+        self.settings: Settings = loaded.settings
+        self.settings_problems: list[str] = list(loaded.problems)
         self.configure_threads = configure_threads
         self.rename_unreadable = rename_unreadable
         self.data_dir = Path(data_dir)
         self.deck_paths = [Path(p) for p in deck_paths]
-        self.initial_theme = theme
+        self.initial_theme = theme or self.settings.theme
         self.now = now
         self.experiment_names = None if experiment_names is None else list(experiment_names)
         self.decks: list[Deck] = []
@@ -104,9 +124,33 @@ class StudyApp(App):
     def on_mount(self) -> None:
         from studyapp.ui.screens.home import HomeScreen
 
+        if self.initial_theme not in self.available_themes:
+            self.settings_problems.append(
+                f"unknown theme {self.initial_theme!r}; the default ({DEFAULT_THEME}) is used"
+            )
+            self.initial_theme = DEFAULT_THEME
         self.theme = self.initial_theme
         self.push_screen(HomeScreen(self))
+        for problem in self.settings_problems:
+            self.notify(f"settings: {problem}", severity="warning", timeout=15, markup=False)
         self.load()
+
+    def scheduler_options(self) -> dict[str, Any]:
+        """The learner's scheduling settings as `ReviewScheduler` keyword arguments."""
+        return self.settings.scheduler_options()
+
+    def theme_names(self) -> list[str]:
+        return sorted(self.available_themes)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use `settings` from now on and save them to the settings file (atomically;
+        OSError if it cannot be written). Without a settings file they last this run."""
+        if self.settings_path is not None:
+            save_settings(settings, self.settings_path)
+        self.settings = settings
+        self.settings_problems = []
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> None:
@@ -199,6 +243,14 @@ class StudyApp(App):
     def _open_stats(self, message: OpenStats) -> None:
         self.open_stats()
 
+    @on(OpenBrowser)
+    def _open_browser(self, message: OpenBrowser) -> None:
+        self.open_browser()
+
+    @on(OpenSettings)
+    def _open_settings(self, message: OpenSettings) -> None:
+        self.open_settings()
+
     def open_quiz(self, deck_id: str, session: QuizSession | None = None) -> None:
         """Quiz over `deck_id`: the whole deck in order, or the given QuizSession."""
         from studyapp.ui.screens.quiz import QuizScreen
@@ -235,6 +287,19 @@ class StudyApp(App):
         if self._store_open():
             self.push_screen(StatsScreen(self))
 
+    def open_browser(self) -> None:
+        """Every card of every deck in a table (suspend and bury need the store)."""
+        from studyapp.ui.screens.browser import BrowserScreen
+
+        if self._store_open():
+            self.push_screen(BrowserScreen(self))
+
+    def open_settings(self) -> None:
+        from studyapp.ui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self))
+
     def _store_open(self) -> bool:
         """Flashcards and stats read and write progress: refused (with a notice) without
         a store."""
@@ -248,16 +313,21 @@ def create_app(
     *,
     data_dir: Path,
     deck_paths: Sequence[Path],
-    theme: str = DEFAULT_THEME,
+    theme: str | None = None,
     now: Callable[[], datetime] = utc_now,
     experiment_names: Sequence[str] | None = None,
     configure_threads: bool = False,
     rename_unreadable: bool = False,
+    settings_path: Path | None = None,
+    settings: Settings | None = None,
 ) -> StudyApp:
     """The app over `deck_paths` (files or folders) with progress kept in `data_dir`;
     `configure_threads` sets the engine's BLAS threads (`engine.threads.configure()`);
     `rename_unreadable` lets a file at the store's path that is not a studyapp store be
-    renamed aside (the learner's consent) instead of leaving progress unsaved."""
+    renamed aside (the learner's consent) instead of leaving progress unsaved;
+    `settings_path` is the settings file read at start and written by the settings screen
+    (None: `settings` or the defaults, changes kept for this run only); `theme` overrides
+    the settings' theme."""
     return StudyApp(
         data_dir=data_dir,
         deck_paths=deck_paths,
@@ -266,4 +336,6 @@ def create_app(
         experiment_names=experiment_names,
         configure_threads=configure_threads,
         rename_unreadable=rename_unreadable,
+        settings_path=settings_path,
+        settings=settings,
     )

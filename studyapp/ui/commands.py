@@ -1,7 +1,9 @@
-"""Command palette provider: find a deck (quiz or flashcards) or an experiment (solver).
+"""Command palette provider: find a deck (quiz or flashcards), an experiment (solver), the
+card browser or the settings.
 
-Each command posts a navigation message (`OpenQuiz`, `OpenFlashcards`, `OpenSolver`) that
-the app handles; deck titles are shown as plain text (`studyapp.ui.plain`)."""
+Each command posts a navigation message (`OpenQuiz`, `OpenFlashcards`, `OpenSolver`,
+`OpenBrowser`, `OpenSettings`) that the app handles; deck titles are shown as plain text
+(`studyapp.ui.plain`)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from studyapp.ui.messages import OpenFlashcards, OpenQuiz, OpenSolver
+from studyapp.ui.messages import OpenBrowser, OpenFlashcards, OpenQuiz, OpenSettings, OpenSolver
 from studyapp.ui.plain import highlighted, markup_escaped, plain
 
 if TYPE_CHECKING:
@@ -20,13 +22,25 @@ if TYPE_CHECKING:
 
 
 class StudyCommands(Provider):
-    """Every deck (quiz, flashcards) and every experiment (solver) as a command."""
+    """Every deck (quiz, flashcards), every experiment (solver), the card browser and the
+    settings as commands."""
 
     def _post(self, make: Callable[[], Message]) -> None:
         self.app.post_message(make())
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         context: StudyContext = self.app  # type: ignore[assignment]
+        yield (
+            "Settings",
+            "theme, quiz shuffling, desired retention, new cards per day, learning steps",
+            partial(self._post, OpenSettings),
+        )
+        if context.decks and context.store is not None:
+            yield (
+                "Browse cards",
+                "every card: search, preview, suspend, bury",
+                partial(self._post, OpenBrowser),
+            )
         for deck in context.decks:
             yield (
                 f"Quiz: {deck.title}",

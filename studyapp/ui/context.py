@@ -8,18 +8,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from engine.registry import Experiment
     from studyapp.deck.loader import DeckError
     from studyapp.deck.model import Deck
     from studyapp.progress.store import Store
+    from studyapp.settings import Settings
 
 
 class StudyContext(Protocol):
-    """The loaded decks, their load failures, the progress store, the clock and the
-    solver's experiments."""
+    """The loaded decks, their load failures, the progress store, the clock, the
+    learner's settings (and any problem reading them) and the solver's experiments."""
 
     @property
     def decks(self) -> Sequence[Deck]: ...
@@ -33,6 +34,24 @@ class StudyContext(Protocol):
     def store_error(self) -> str | None: ...
     @property
     def loaded(self) -> bool: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def settings_path(self) -> Path | None: ...
+    @property
+    def settings_problems(self) -> Sequence[str]: ...
+
+    def scheduler_options(self) -> dict[str, Any]:
+        """The learner's scheduling settings as `ReviewScheduler` keyword arguments."""
+        ...
+
+    def theme_names(self) -> list[str]:
+        """The themes the learner can choose, sorted."""
+        ...
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use and save `settings` (OSError if the settings file cannot be written)."""
+        ...
 
     def now(self) -> datetime:
         """The current time (UTC; injected so tests can fix it)."""

@@ -62,3 +62,11 @@ class OpenSolver(Message):
 
 class OpenStats(Message):
     """Show the progress statistics."""
+
+
+class OpenBrowser(Message):
+    """Show every card of every deck in the card browser."""
+
+
+class OpenSettings(Message):
+    """Show the settings screen."""

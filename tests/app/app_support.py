@@ -18,6 +18,7 @@ DECAY = "apptest.decay"
 SLOW = "apptest.slow"
 EXPERIMENTS = (DECAY, SLOW)
 TERMINAL = (80, 24)
+LARGE = (120, 40)
 THEME = "textual-dark"
 
 calls: Counter[str] = Counter()  # experiment name -> times run (and "apptest.slow:cancelled")
@@ -168,3 +169,9 @@ def scalar_cells(panel) -> dict[str, str]:
     from studyapp.ui.widgets.report_view import ReportView
 
     return {row[0]: row[1] for row in panel.query_one(ReportView).tables[0].rows}
+
+
+def screen_text(app) -> str:
+    """The active screen as plain text, one line per terminal row (what a learner reads)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

@@ -47,15 +47,17 @@ def deck_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(tmp_path: Path, deck_dir: Path):
-    """Factory of apps over the test decks, progress in a tmp dir, fixed clock and theme."""
+    """Factory of apps over the test decks, progress in a tmp dir, fixed clock and theme;
+    settings from `settings_path` when given (else the defaults, never the learner's)."""
 
-    def make(paths: list[Path] | None = None) -> StudyApp:
+    def make(paths: list[Path] | None = None, settings_path: Path | None = None) -> StudyApp:
         app = create_app(
             data_dir=tmp_path / "data",
             deck_paths=paths if paths is not None else [deck_dir],
             theme=THEME,
             now=lambda: FIXED_NOW,
             experiment_names=EXPERIMENTS,
+            settings_path=settings_path,
         )
         app.animation_level = "none"
         return app

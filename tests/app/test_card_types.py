@@ -178,8 +178,12 @@ async def test_every_typed_input_by_keys(make_app, types_deck):
     ]
 
 
-async def test_quiz_options_enter_starts_the_whole_deck(make_app, types_deck):
-    app = make_app([types_deck])
+async def test_quiz_options_enter_starts_the_whole_deck(make_app, types_deck, tmp_path):
+    """In deck order when the learner's settings turn card shuffling off (it is on by
+    default: see test_quiz_options_shuffle_by_default)."""
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[quiz]\nshuffle_cards = false\n", encoding="utf-8")
+    app = make_app([types_deck], settings_path=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -193,6 +197,22 @@ async def test_quiz_options_enter_starts_the_whole_deck(make_app, types_deck):
         assert not screen.session.shuffle
 
 
+async def test_quiz_options_shuffle_by_default(make_app, types_deck):
+    app = make_app([types_deck])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        labels = [str(box.label) for box in app.screen.query(Checkbox)]
+        assert labels == ["Shuffle cards (c): on", "Shuffle choices (x): on"]
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#shuffle-cards", Checkbox).label).endswith(": off")
+        await pilot.press("c", "enter")
+        await settle(app, pilot)
+        assert app.screen.session.shuffle
+
+
 async def test_quiz_options_tag_scope_and_shuffle(make_app, types_deck):
     app = make_app([types_deck])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -200,6 +220,9 @@ async def test_quiz_options_tag_scope_and_shuffle(make_app, types_deck):
         await pilot.press("enter")
         await settle(app, pilot)
         options = app.screen
+        await pilot.press("c", "x")  # both on by default: now off
+        assert not options.query_one("#shuffle-cards", Checkbox).value
+        assert not options.query_one("#shuffle-choices", Checkbox).value
         await pilot.press("c", "x")
         assert options.query_one("#shuffle-cards", Checkbox).value
         assert options.query_one("#shuffle-choices", Checkbox).value

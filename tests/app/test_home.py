@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.widgets.count_bars import CountBars
 from studyapp.ui.widgets.norm_plot import NormPlot
 
 
@@ -31,8 +32,9 @@ async def test_home_shows_card_count_and_due_cards(make_app):
         table = app.screen.query_one("#decks", DataTable)
         flash = table.get_row("appflash")
         quiz = table.get_row("apptest")
-        assert flash[1:] == ["1", "1", "—"]  # 1 card, 1 due (new), no quiz yet
-        assert quiz[1:] == ["2", "2", "—"]
+        # new, learning, review, cards, last quiz
+        assert flash[1:] == ["1", "0", "0", "1", "—"]
+        assert quiz[1:] == ["2", "0", "0", "2", "—"]
 
 
 async def test_no_failures_heading_when_every_deck_loads(make_app, deck_dir):
@@ -63,11 +65,16 @@ async def test_stats_on_a_fresh_store_say_so_instead_of_drawing_empty_plots(make
         await pilot.pause()
         screen = app.screen
         assert type(screen).__name__ == "StatsScreen"
-        assert not screen.query(NormPlot)
+        assert not screen.query(NormPlot) and not screen.query(CountBars)
         notes = [str(widget.render()) for widget in screen.query(".stats-empty")]
         assert notes[0].startswith("No quiz answers yet")
-        assert notes[1] == "No reviews or quiz answers in the last 30 days."
-        assert notes[2].startswith("No reviewed card falls due")
+        assert notes[1] == "No flashcard review in the last 30 days."
+        assert notes[2] == "No quiz answer in the last 30 days."
+        assert notes[3].startswith("No reviewed card falls due")
+        summary = str(screen.query_one("#stats-summary", Static).render())
+        assert "True retention: — all time" in summary
+        note = str(screen.query_one("#stats-retention-note", Static).render())
+        assert "not rated Again" in note  # the "—" is explained where it stands
 
 
 async def test_no_deck_says_where_decks_go_and_dims_quiz_and_flashcards(make_app, tmp_path):
@@ -125,3 +132,48 @@ def test_the_cli_flag_reaches_the_app(monkeypatch, tmp_path):
     main(["--data-dir", str(tmp_path), "--rename-unreadable"])
     main(["--data-dir", str(tmp_path), "open", str(tmp_path)])
     assert seen == [True, False]
+
+
+async def test_home_counts_follow_the_flashcard_queue_and_explain_the_new_card_limit(
+    make_app, tmp_path
+):
+    from studyapp.progress.scheduler import ReviewScheduler
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text("new_cards_per_day = 1\n", encoding="utf-8")
+    app = make_app(settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        table.move_cursor(row=table.get_row_index("apptest"))
+        await pilot.pause()
+        # 2 unseen cards, 1 new a day: New shows 1, as the flashcard queue holds 1
+        assert table.get_row("apptest")[1:4] == ["1", "0", "0"]
+        deck = app.deck("apptest")
+        queue = ReviewScheduler(app.store, deck, **app.scheduler_options()).due_cards(app.now())
+        assert len(queue) == 1
+        about = str(app.screen.query_one("#deck-about", Static).render())
+        assert "Due now: 1 flashcard(s): 1 new, 0 in learning, 0 to review" in about
+        assert "New shows 1 of the 2 cards never studied: at most 1 new cards a day" in about
+        # the quiz's "Due now" scope is the same queue
+        await pilot.press("enter")
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        scope = app.screen.query_one("#quiz-scope", OptionList)
+        labels = [str(scope.get_option_at_index(i).prompt) for i in range(scope.option_count)]
+        assert "Due now (flashcard schedule) (1 card)" in labels
+
+
+async def test_home_shows_the_highlighted_decks_description(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        for deck in app.decks:
+            table.move_cursor(row=table.get_row_index(deck.id))
+            await pilot.pause()
+            about = str(app.screen.query_one("#deck-about", Static).render())
+            assert about.startswith(deck.description.strip())

@@ -23,7 +23,9 @@ def test_decade_ticks_sit_on_integer_decades_and_read_1ek():
         "1e-1",
         "1",
     ]
-    assert formatter.get_ticks(-40, 0, max_ticks=5) == [-40.0, -31.0, -22.0, -13.0, -4.0]
+    # thinned to multiples of the step, so the top decade 1e0 keeps its tick
+    assert formatter.get_ticks(-40, 0, max_ticks=5) == [-36.0, -27.0, -18.0, -9.0, 0.0]
+    assert formatter.get_ticks(-11.7, 0.0) == [-10.0, -8.0, -6.0, -4.0, -2.0, 0.0]
 
 
 def test_log_points_drop_values_a_log_axis_cannot_show():
@@ -60,7 +62,7 @@ def test_theme_option_is_validated_against_the_available_themes(capsys):
     parser = build_parser()
     assert parser.parse_args(["--theme", "nord", "open", "deck.toml"]).theme == "nord"
     assert parser.parse_args(["open", "--theme", "gruvbox", "deck.toml"]).theme == "gruvbox"
-    assert parser.parse_args([]).theme == "textual-dark"
+    assert parser.parse_args([]).theme is None  # no --theme: the settings' theme is used
     with pytest.raises(SystemExit) as exit_info:
         parser.parse_args(["--theme", "no-such-theme"])
     assert exit_info.value.code == 2
@@ -146,3 +148,16 @@ def test_help_says_where_the_learners_own_decks_go(capsys, monkeypatch):
     out = " ".join(capsys.readouterr().out.split())
     assert "Without a COMMAND, studyapp opens the app" in out
     assert "(now /srv/studydata/decks)" in out
+
+
+def test_the_settings_theme_is_used_unless_theme_is_given(monkeypatch, tmp_path):
+    from studyapp.cli import main
+    from studyapp.ui.app import StudyApp
+
+    config = tmp_path / "settings.toml"
+    config.write_text('theme = "nord"\n', encoding="utf-8")
+    seen: list[str] = []
+    monkeypatch.setattr(StudyApp, "run", lambda self: seen.append(self.initial_theme))
+    main(["--data-dir", str(tmp_path), "--config", str(config)])
+    main(["--data-dir", str(tmp_path), "--config", str(config), "--theme", "gruvbox"])
+    assert seen == ["nord", "gruvbox"]

@@ -4,7 +4,7 @@ experiments; no animation; no blinking cursor; workers awaited before capture.""
 
 from __future__ import annotations
 
-from app_support import DECAY, SLOW, TERMINAL
+from app_support import DECAY, LARGE, SLOW, TERMINAL
 from textual.widgets import Input
 
 
@@ -21,6 +21,10 @@ async def settle(pilot) -> None:
 
 def test_home(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=settle)
+
+
+def test_home_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=settle)
 
 
 def test_help(snap_compare, make_app):
@@ -95,7 +99,7 @@ def test_solver_long_experiment_done(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=run_before)
 
 
-def test_stats_after_a_review(snap_compare, make_app):
+def review_one_card_then_open_stats():
     async def run_before(pilot):
         await settle(pilot)
         pilot.app.open_flashcards("appflash")
@@ -107,4 +111,46 @@ def test_stats_after_a_review(snap_compare, make_app):
         await pilot.press("t")
         await settle(pilot)
 
+    return run_before
+
+
+def test_stats_after_a_review(snap_compare, make_app):
+    """Bars of reviews, the forecast, and the calendar (changed on purpose: bars and a
+    heat-map replace the activity plot)."""
+    run_before = review_one_card_then_open_stats()
     assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=run_before)
+
+
+def test_stats_after_a_review_large(snap_compare, make_app):
+    run_before = review_one_card_then_open_stats()
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=run_before)
+
+
+async def open_browser_table(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    await pilot.press("down")  # from the search box to the table
+    await settle(pilot)
+
+
+def test_browser(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=open_browser_table)
+
+
+def test_browser_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=open_browser_table)
+
+
+async def open_settings(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("o")
+    await settle(pilot)
+
+
+def test_settings(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=open_settings)
+
+
+def test_settings_large(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=open_settings)

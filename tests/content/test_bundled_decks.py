@@ -13,6 +13,7 @@ from studyapp.deck.cards import (
     ChoiceCard,
     ClozeCard,
     FlashcardCard,
+    FormulaCard,
     MultiCard,
     NumericCard,
     OrderCard,
@@ -24,7 +25,9 @@ from studyapp.deck.loader import load_decks
 from studyapp.deck.model import Card, Deck
 from studyapp.paths import bundled_decks_dir
 
-CARD_TYPES = {"flashcard", "choice", "multi", "truefalse", "numeric", "order", "cloze", "bigo"}
+CARD_TYPES = {
+    "flashcard", "choice", "multi", "truefalse", "numeric", "order", "cloze", "bigo", "formula"
+}  # fmt: skip
 
 # Seed 002's ten quiz questions, word for word (../shared/seeds/002_*.txt).
 SEED_QUIZ_QUESTIONS = (
@@ -67,6 +70,8 @@ def right_response(card: Card):
         return card.answer
     if isinstance(card, OrderCard):
         return list(card.steps)
+    if isinstance(card, FormulaCard):
+        return card.answer
     if isinstance(card, (ClozeCard, BigOCard)):
         return card.answers[0] if isinstance(card, ClozeCard) else card.answer
     raise TypeError(card.type)

@@ -1,9 +1,9 @@
 """The typed-answer corpus (answer_corpus.toml) and a measurement of a grader over it.
 
 Run `python -m tests.deck.answer_corpus` to grade every case with the current
-`studyapp.deck.grade_response` and print how many verdicts disagree with the corpus;
-`--formula` grades the formula-like cloze cases by equivalence (studyapp.deck.notation)
-against the reference and symbols the corpus gives them.
+`studyapp.deck.grade_response` and print how many verdicts disagree with the corpus. The
+cases marked `semantics = "formula"` are answers to formula cards, graded by equivalence
+with the card's own answer and symbols.
 An unreadable answer (AnswerError) counts as a wrong verdict only for a right answer.
 """
 
@@ -35,8 +35,6 @@ class Case:
     why: str
     expected: float | None
     formula: bool
-    reference: str | None = None
-    symbols: tuple[tuple[str, str], ...] = ()
 
 
 def load_cases() -> list[Case]:
@@ -55,8 +53,6 @@ def load_cases() -> list[Case]:
                         why,
                         card.get("expected"),
                         card.get("semantics") == "formula",
-                        card.get("reference"),
-                        tuple(card.get("symbols", {}).items()),
                     )
                 )
     return cases
@@ -93,30 +89,14 @@ def grader_verdict(card: Card, case: Case) -> bool | None:
         return None
 
 
-def formula_verdict(case: Case) -> bool | None:
-    """The verdict of formula grading (notation.grade_formula) against the corpus's
-    reference and symbols, None when unreadable."""
-    from studyapp.deck.notation import declare, grade_formula
-
-    assert case.reference is not None
-    try:
-        return grade_formula(case.response, case.reference, declare(dict(case.symbols))).right
-    except AnswerError:
-        return None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Grade every case: by grade_response, or with --formula the formula cases by
-    equivalence; print each misgraded case and the counts."""
-    import sys
-
-    formula = "--formula" in (sys.argv[1:] if argv is None else argv)
+def main() -> int:
+    """Grade every case by grade_response; print each misgraded case and the counts."""
     cards = bundled_cards()
     cases = load_cases()
     misgraded: Counter[str] = Counter()
     for case in cases:
         card = cards[(case.deck, case.card_id)]
-        verdict = formula_verdict(case) if formula and case.formula else grader_verdict(card, case)
+        verdict = grader_verdict(card, case)
         if (verdict is True) != case.right:
             kind = type(card).__name__ + (" (formula)" if case.formula else "")
             misgraded[kind] += 1

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deck.answer_corpus import (
-    bundled_cards,
-    formula_verdict,
-    grader_verdict,
-    load_cases,
-)
+from tests.deck.answer_corpus import bundled_cards, grader_verdict, load_cases
 
 CASES = load_cases()
 CARDS = bundled_cards()
-# Cards whose declared precision is finer than the 6 digits the engine panel shows; the
-# number shown is refused until the deck declares sigfigs <= 6 (deck content, not parsing).
+# Cards demanding more digits than a learner works out: the panel now shows their answer
+# with every digit demanded (so the number shown is accepted), but the rounded number a
+# learner types is refused until the deck declares e.g. sigfigs = 3 (deck content).
 PRECISION_TOO_FINE = {
     ("global-norm-after", "2"),  # sigfigs = 9; expected 1.99999985
     ("global-norm-after", "2.0"),
@@ -45,9 +41,31 @@ def test_bigo_verdicts(case):
     assert (grader_verdict(CARDS[(case.deck, case.card_id)], case) is True) == case.right
 
 
+def test_formula_cases_are_answers_to_formula_cards():
+    formula = {(c.deck, c.card_id) for c in CASES if c.formula}
+    assert len(formula) >= 10
+    assert {type(CARDS[key]).__name__ for key in formula} == {"FormulaCard"}
+    others = {(c.deck, c.card_id) for c in CASES if not c.formula}
+    assert all(CARDS[key].type != "formula" for key in others)
+
+
 @pytest.mark.parametrize("case", [c for c in CASES if c.formula], ids=_id)
-def test_formula_verdicts_by_equivalence(case):
-    assert (formula_verdict(case) is True) == case.right
+def test_formula_verdicts_through_grade_response(case):
+    assert (grader_verdict(CARDS[(case.deck, case.card_id)], case) is True) == case.right
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        c
+        for c in CASES
+        if type(CARDS[(c.deck, c.card_id)]).__name__
+        in ("ClozeCard", "ChoiceCard", "MultiCard", "OrderCard", "TrueFalseCard")
+    ],
+    ids=_id,
+)
+def test_word_and_choice_verdicts(case):
+    assert (grader_verdict(CARDS[(case.deck, case.card_id)], case) is True) == case.right
 
 
 @pytest.mark.parametrize(
@@ -57,7 +75,7 @@ def test_formula_verdicts_by_equivalence(case):
             c,
             marks=pytest.mark.xfail(
                 (c.card_id, c.response) in PRECISION_TOO_FINE,
-                reason="the card demands more digits than the panel shows",
+                reason="the card demands more digits than a learner types (content to fix)",
                 strict=True,
             ),
         )

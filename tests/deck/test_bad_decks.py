@@ -187,7 +187,7 @@ BAD_DECKS = [
     (
         "sigfigs out of range",
         HEADER + NUMERIC.replace('tags = ["t"]', 'tags = ["t"]\nsigfigs = 0 #!'),
-        "sigfigs must be a whole number from 1 to 15",
+        "sigfigs must be a whole number from 1 to 12",
     ),
     (
         "negative rtol",

@@ -15,7 +15,9 @@ from studyapp.deck.fields import Where
 from studyapp.deck.model import Card
 from studyapp.deck.showing import prepare
 
-NAMES = ["flashcard", "choice", "multi", "truefalse", "numeric", "order", "cloze", "bigo"]
+NAMES = [
+    "flashcard", "choice", "multi", "truefalse", "numeric", "order", "cloze", "bigo", "formula",
+]  # fmt: skip
 KINDS = {"choice", "multi", "order", "text", "self"}
 
 

@@ -47,6 +47,8 @@ def page(url: str) -> str | None:
 def server(tmp_path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    config = tmp_path / "settings.toml"  # never the learner's; cards in deck order
+    config.write_text("[quiz]\nshuffle_cards = false\n", encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -54,6 +56,8 @@ def server(tmp_path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
             "studyapp",
             "--data-dir",
             str(tmp_path),
+            "--config",
+            str(config),
             "serve",
             "--port",
             str(port),
@@ -87,6 +91,8 @@ def test_serve_binds_localhost_and_serves_the_page(server):
 def test_session_command_runs_the_visitor_module():
     command = session_command("/data dir", "nord")
     assert "-m studyapp.interop.web_session --data-dir '/data dir' --theme nord" in command
+    command = session_command("/d", "nord", "/my config/settings.toml")
+    assert command.endswith("--theme nord --config '/my config/settings.toml'")
 
 
 def test_each_visitor_gets_a_new_progress_directory(tmp_path):
@@ -149,7 +155,8 @@ def test_headless_browser_answers_a_quiz_card(server):
         )
         keyboard = driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
         # home: Enter opens the quiz options, Enter starts the quiz on the first deck, whose
-        # first card is a cloze; a step that arrives before its screen is repeated harmlessly
+        # first card is a cloze (card shuffling is off in the served settings); a step
+        # that arrives before its screen is repeated harmlessly
         for _ in range(5):
             for keys in (Keys.ENTER, Keys.ENTER, "h_{t-1}" + Keys.ENTER):
                 keyboard.send_keys(keys)

@@ -58,7 +58,7 @@ def test_undo_after_reopening_the_store_and_of_a_quiz_answer(tmp_path):
         before = store.fsrs_card(deck.id, deck.cards[3].id).to_dict()
         sched.rate(deck.cards[3], Rating.Again, T0 + 20 * MINUTE)
         session = QuizSession(deck, store, shuffle=False)
-        session.answer(1, now=T0 + 30 * MINUTE)
+        session.answer("global norm", now=T0 + 30 * MINUTE)
     with Store.open(tmp_path) as store:  # a restart
         undone = store.undo_last(T0)
         assert (undone.kind, undone.card_id) == ("answer", deck.cards[0].id)
@@ -120,7 +120,7 @@ def test_a_quiz_session_takes_back_its_answers_one_by_one(store):
     deck = make_deck(cards=quiz_cards())
     session = QuizSession(deck, store, shuffle=False)
     assert session.take_back() is None
-    session.answer(0, now=T0)  # choice card, wrong
+    session.answer("value", now=T0)  # choice card, wrong
     session.advance()
     session.answer(True, now=T0 + MINUTE)  # true/false card
     session.advance()
@@ -130,7 +130,7 @@ def test_a_quiz_session_takes_back_its_answers_one_by_one(store):
     assert session.current_grade is None and session.score.answered == 1
     assert [a.card_id for a in store.answers()] == [deck.cards[0].id]
     session.answer(False, now=T0 + 2 * MINUTE)  # answered again, differently
-    assert [a.response for a in store.answers()] == [0, False]
+    assert [a.response for a in store.answers()] == ["value", False]
     assert session.take_back().card.id == deck.cards[1].id
     assert session.take_back().card.id == deck.cards[0].id
     assert store.answers() == [] and session.take_back() is None

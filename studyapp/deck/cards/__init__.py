@@ -15,6 +15,7 @@ from studyapp.deck.cards.bigo import BIGO, BigOCard
 from studyapp.deck.cards.choice import CHOICE, ChoiceCard
 from studyapp.deck.cards.cloze import CLOZE, ClozeCard
 from studyapp.deck.cards.flashcard import FLASHCARD, FlashcardCard
+from studyapp.deck.cards.formula import FORMULA, FormulaCard
 from studyapp.deck.cards.multi import MULTI, MultiCard
 from studyapp.deck.cards.numeric import NUMERIC, NumericCard
 from studyapp.deck.cards.order import ORDER, OrderCard
@@ -22,7 +23,8 @@ from studyapp.deck.cards.truefalse import TRUEFALSE, TrueFalseCard
 from studyapp.deck.model import Card
 
 CARD_TYPES: dict[str, CardType] = {
-    kind.name: kind for kind in (FLASHCARD, CHOICE, MULTI, TRUEFALSE, NUMERIC, ORDER, CLOZE, BIGO)
+    kind.name: kind
+    for kind in (FLASHCARD, CHOICE, MULTI, TRUEFALSE, NUMERIC, ORDER, CLOZE, BIGO, FORMULA)
 }
 
 
@@ -39,6 +41,7 @@ __all__ = [
     "ChoiceCard",
     "ClozeCard",
     "FlashcardCard",
+    "FormulaCard",
     "MultiCard",
     "NumericCard",
     "OrderCard",

@@ -51,7 +51,7 @@ class Verdict:
 Grader = Callable[[Any, Any, "float | None"], Verdict]
 
 
-def shown_as_is(prompt: str) -> str:
+def shown_as_is(prompt: str, card: Card | None = None) -> str:
     """The prompt as the learner sees it, for types without a gap."""
     return prompt
 
@@ -67,7 +67,9 @@ class CardType:
     `engine_answer` whether `engine.answer` may name the card's answer scalar;
     `fixed_choices` the (label, response) options of a choice type whose options are
     not a field of the card (true/false); `check_engine_value(card, value, drawn,
-    report)` lets `studyapp check` compare the card with its engine answer `value`."""
+    report)` lets `studyapp check` compare the card with its engine answer `value`;
+    `declared_responses(card, expected)` lists the responses the card declares right
+    (`studyapp check` grades each of them); `show_question(prompt, card)` the question."""
 
     name: str
     model: type[Card]
@@ -75,7 +77,7 @@ class CardType:
     read: CardReader
     grade: Grader
     response_kind: ResponseKind
-    show_question: Callable[[str], str] = shown_as_is
+    show_question: Callable[[str, Any], str] = shown_as_is
     shuffled: str | None = None
     always_shuffled: bool = False
     after_answer: tuple[str, ...] = ()
@@ -83,6 +85,7 @@ class CardType:
     engine_answer: bool = False
     fixed_choices: tuple[tuple[str, Any], ...] = ()
     check_engine_value: Callable[[Any, float, str, Any], None] | None = None
+    declared_responses: Callable[[Any, float | None], list[Any]] | None = None
 
 
 # ---- shared reader helpers (the reader reports every problem at file:line)

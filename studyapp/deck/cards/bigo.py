@@ -89,6 +89,11 @@ def grade(card: BigOCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(correct, feedback, card.answer, detail)
 
 
+def declared_responses(card: BigOCard, expected: float | None) -> list[Any]:
+    """The response the card declares right: its answer."""
+    return [card.answer]
+
+
 BIGO = CardType(
     name="bigo",
     model=BigOCard,
@@ -97,4 +102,5 @@ BIGO = CardType(
     grade=grade,
     response_kind="text",
     placeholder="e.g. O(T*H^2)",
+    declared_responses=declared_responses,
 )

@@ -63,6 +63,11 @@ def grade(card: ChoiceCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(right, feedback, card.answer, detail)
 
 
+def declared_responses(card: ChoiceCard, expected: float | None) -> list[Any]:
+    """The response the card declares right: its answer's text."""
+    return [card.answer]
+
+
 CHOICE = CardType(
     name="choice",
     model=ChoiceCard,
@@ -71,4 +76,5 @@ CHOICE = CardType(
     grade=grade,
     response_kind="choice",
     shuffled="choices",
+    declared_responses=declared_responses,
 )

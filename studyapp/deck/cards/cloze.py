@@ -84,9 +84,14 @@ def grade(card: ClozeCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(correct, feedback, card.answers[0], detail)
 
 
-def question(prompt: str) -> str:
+def question(prompt: str, card: Card | None = None) -> str:
     """The prompt with its gap drawn as a blank."""
     return with_blank(prompt, BLANK)
+
+
+def declared_responses(card: ClozeCard, expected: float | None) -> list[Any]:
+    """The responses the card declares right: every accepted answer."""
+    return list(card.answers)
 
 
 CLOZE = CardType(
@@ -98,4 +103,5 @@ CLOZE = CardType(
     response_kind="text",
     show_question=question,
     placeholder="the missing word(s)",
+    declared_responses=declared_responses,
 )

@@ -82,6 +82,11 @@ def grade(card: MultiCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(correct, "\n\n".join(notes) or None, card.answer_text(), detail)
 
 
+def declared_responses(card: MultiCard, expected: float | None) -> list[Any]:
+    """The response the card declares right: all its answers ticked."""
+    return [list(card.answers)]
+
+
 MULTI = CardType(
     name="multi",
     model=MultiCard,
@@ -90,4 +95,5 @@ MULTI = CardType(
     grade=grade,
     response_kind="multi",
     shuffled="choices",
+    declared_responses=declared_responses,
 )

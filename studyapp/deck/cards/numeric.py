@@ -1,6 +1,12 @@
 """Numeric: type a number; right when |x − e| ≤ atol + rtol·|e|, or equal when both are
 rounded to `sigfigs` significant digits. The answer may come from the engine, for a fixed
-card or for each draw of its `random` parameters."""
+card or for each draw of its `random` parameters.
+
+The question states the precision wanted ("to 3 significant figures"), and the answer is
+shown (after answering, and in the engine panel) with at least as many digits as that
+precision needs, so the number shown is always accepted. A card may demand at most
+MAX_DIGITS significant digits: the engine computes in float64, and beyond about 12
+digits a value depends on summation order (numpy version, BLAS), not on the maths."""
 
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from typing import Any
 from studyapp.deck import engine_links, fields
 from studyapp.deck.cards.base import CardType, Reader, Verdict, read_feedback, require
 from studyapp.deck.fields import Where, is_number, short
-from studyapp.deck.model import ENGINE_PLACEHOLDER, Card, EngineLink, RandomParam, format_number
+from studyapp.deck.model import ENGINE_PLACEHOLDER, Card, EngineLink, RandomParam
 from studyapp.deck.numbers import Precision, evaluate
 
-MAX_SIGFIGS = 15
+MAX_DIGITS = 12
+MAX_SIGFIGS = MAX_DIGITS
+SHOWN_DIGITS = 6  # significant digits a number is shown with when the card needs no more
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,10 +41,20 @@ class NumericCard(Card):
     def answer_text(self) -> str:
         if self.answer is None or self.random:
             return ENGINE_PLACEHOLDER
-        return format_number(self.answer, self.unit)
+        return shown_number(self.answer, self.unit, self.answer_digits(self.answer))
 
     def answer_for(self, expected: float | None) -> str:
-        return self.answer_text() if expected is None else format_number(expected, self.unit)
+        if expected is None:
+            return self.answer_text()
+        return shown_number(expected, self.unit, self.answer_digits(expected))
+
+    def precision(self) -> Precision:
+        """What the card demands of an answer."""
+        return Precision(self.sigfigs, self.rtol, self.atol)
+
+    def answer_digits(self, expected: float) -> int:
+        """The significant digits `expected` is shown with: enough to be accepted."""
+        return self.precision().digits_shown(expected, at_least=SHOWN_DIGITS)
 
     def random_params(self) -> tuple[RandomParam, ...]:
         return self.random
@@ -48,6 +66,12 @@ class NumericCard(Card):
         return bool(self.random) or self.answer is None
 
 
+def shown_number(value: float, unit: str, digits: int) -> str:
+    """`value` with `digits` significant digits (%g), and its unit if any."""
+    text = f"{value:.{digits}g}"
+    return f"{text} {unit}" if unit else text
+
+
 def within_tolerance(value: float, expected: float, rtol: float, atol: float) -> bool:
     """|value - expected| <= atol + rtol*|expected|."""
     return abs(value - expected) <= atol + rtol * abs(expected)
@@ -56,7 +80,7 @@ def within_tolerance(value: float, expected: float, rtol: float, atol: float) ->
 def numbers_match(card: NumericCard, value: float, expected: float) -> bool:
     """The card's rule: within half a unit of `expected`'s last demanded significant
     digit when the card gives `sigfigs`, else within rtol/atol of `expected`."""
-    return Precision(card.sigfigs, card.rtol, card.atol).matches(value, expected)
+    return card.precision().matches(value, expected)
 
 
 def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, Any]) -> Card | None:
@@ -105,6 +129,7 @@ def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, An
     atol_value = 0.0 if atol is None else atol
     if sigfigs is None:
         tolerance_warnings(r, where, answer, rtol_value, atol_value)
+        too_fine(r, where, Precision(None, rtol_value, atol_value), answer)
     if answer is not None and link is not None and engine_answer is None:
         r.warn(
             (*where, "answer"),
@@ -129,6 +154,26 @@ def read(r: Reader, table: Mapping[str, Any], where: Where, common: dict[str, An
         feedback=feedback,
         **common,
     )
+
+
+def too_fine(r: Reader, where: Where, precision: Precision, answer: float | None) -> None:
+    """An error for a tolerance finer than MAX_DIGITS significant digits can meet: for
+    `answer` when the card gives it, else for any value (rtol alone)."""
+    if answer is not None and answer != 0:
+        needed = precision.digits_shown(answer, at_least=1)
+        if needed > MAX_DIGITS or not precision.matches(float(f"{answer:.{needed}g}"), answer):
+            r.error(
+                (*where, "rtol" if precision.rtol else "atol"),
+                f"this tolerance needs more than {MAX_DIGITS} significant digits of "
+                f"{answer:.6g}, beyond what float64 arithmetic reproduces; use e.g. "
+                "sigfigs = 4",
+            )
+    elif precision.atol == 0 and 0 < precision.rtol < 0.5 * 10.0 ** (1 - MAX_DIGITS):
+        r.error(
+            (*where, "rtol"),
+            f"rtol = {precision.rtol:g} needs more than {MAX_DIGITS} significant digits, "
+            "beyond what float64 arithmetic reproduces; use e.g. rtol = 1e-4 or sigfigs = 4",
+        )
 
 
 def tolerance_warnings(
@@ -166,7 +211,8 @@ def grade(card: NumericCard, response: Any, expected: float | None) -> Verdict:
     if not math.isfinite(target):
         raise ValueError(f"expected answer {target} is not finite")
     value = evaluate(response, unit=card.unit)
-    correct = numbers_match(card, value, target)
+    precision = card.precision()
+    correct = precision.matches(value, target)
     feedback = None
     if not correct:
         feedback = next(
@@ -179,12 +225,23 @@ def grade(card: NumericCard, response: Any, expected: float | None) -> Verdict:
             ),
             None,
         )
-    if card.sigfigs is not None:
-        rule = f"to {card.sigfigs} significant digits"
-    else:
-        rule = f"within ±{card.atol + card.rtol * abs(target):.3g}"
-    detail = f"you gave {value:.6g}; expected {target:.6g} {rule}"
-    return Verdict(correct, feedback, format_number(target, card.unit), detail)
+    digits = card.answer_digits(target)
+    rule = precision.describe(target)
+    detail = f"you gave {value:.{digits}g}; expected {target:.{digits}g} {rule}"
+    return Verdict(correct, feedback, shown_number(target, card.unit, digits), detail)
+
+
+def question(prompt: str, card: Card | None = None) -> str:
+    """The prompt, then the precision the card wants ("to 3 significant figures")."""
+    if not isinstance(card, NumericCard):
+        return prompt
+    wanted = card.precision().describe(None if card.random else card.answer)
+    return f"{prompt.rstrip()}\n\n*Give the answer {wanted}.*"
+
+
+def declared_responses(card: NumericCard, expected: float | None) -> list[Any]:
+    """The response the card declares right: its answer as shown after answering."""
+    return [] if expected is None else [card.answer_for(expected)]
 
 
 def check_engine_value(card: NumericCard, value: float, drawn: str, report: Any) -> None:
@@ -198,6 +255,14 @@ def check_engine_value(card: NumericCard, value: float, drawn: str, report: Any)
             f"answer = {card.answer:.6g} disagrees with the engine: {link.experiment} "
             f"gives {link.answer} = {value:.6g}; write answer = {value:.6g} "
             "or fix the card",
+        )
+    if card.answer_digits(value) > MAX_DIGITS:
+        report(
+            "error",
+            ("sigfigs" if card.sigfigs else "atol" if card.atol else "rtol",),
+            f"the tolerance needs more than {MAX_DIGITS} significant digits of "
+            f"{value:.6g}{drawn}, beyond what float64 arithmetic reproduces; use e.g. "
+            "sigfigs = 4",
         )
     if card.sigfigs is None and value != 0 and card.atol >= abs(value):
         report(
@@ -216,6 +281,8 @@ NUMERIC = CardType(
     grade=grade,
     response_kind="text",
     placeholder="a number, e.g. 0.25, 1/1024, 0.5^10, 3e-4",
+    show_question=question,
     engine_answer=True,
     check_engine_value=check_engine_value,
+    declared_responses=declared_responses,
 )

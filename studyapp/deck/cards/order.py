@@ -45,6 +45,11 @@ def grade(card: OrderCard, response: Any, expected: float | None) -> Verdict:
     return Verdict(correct, None, card.answer_text(), detail)
 
 
+def declared_responses(card: OrderCard, expected: float | None) -> list[Any]:
+    """The response the card declares right: the steps in their order."""
+    return [list(card.steps)]
+
+
 ORDER = CardType(
     name="order",
     model=OrderCard,
@@ -54,4 +59,5 @@ ORDER = CardType(
     response_kind="order",
     shuffled="steps",
     always_shuffled=True,
+    declared_responses=declared_responses,
 )

@@ -53,6 +53,11 @@ def grade(card: TrueFalseCard, response: Any, expected: float | None) -> Verdict
     return Verdict(right, feedback, card.answer_text(), "right" if right else "wrong")
 
 
+def declared_responses(card: TrueFalseCard, expected: float | None) -> list[Any]:
+    """The response the card declares right."""
+    return [card.answer]
+
+
 TRUEFALSE = CardType(
     name="truefalse",
     model=TrueFalseCard,
@@ -61,4 +66,5 @@ TRUEFALSE = CardType(
     grade=grade,
     response_kind="choice",
     fixed_choices=(("true", True), ("false", False)),
+    declared_responses=declared_responses,
 )

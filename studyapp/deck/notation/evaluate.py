@@ -87,7 +87,8 @@ def _op(node: Op, args: list[Value]) -> Value:
         left, right = np.asarray(a), np.asarray(b)
         if left.shape[1] == right.shape[0]:
             return _scalar_if_1x1(left @ right)
-        return left * right
+        elementwise: np.ndarray = left * right  # numpy's stubs type this product as Any
+        return elementwise
     if kind == "hadamard":
         return a * b
     if kind == "div":

@@ -191,10 +191,14 @@ class QuizScreen(Screen):
         self.query_one("#quiz-result").display = True
         panel = self.query_one(EnginePanel)
         if card.engine is not None:
+            digits = self.showing.answer_digits()  # the answer shown as precisely as asked
             if self.showing.report is not None:
-                await panel.show(card.engine.experiment, self.showing.params, self.showing.report)
+                report = self.showing.report
+                await panel.show(
+                    card.engine.experiment, self.showing.params, report, precise=digits
+                )
             else:
-                panel.run(card.engine.experiment, self.showing.params)
+                panel.run(card.engine.experiment, self.showing.params, precise=digits)
         self.query_one("#quiz").focus()
         self.refresh_bindings()
 

@@ -30,10 +30,16 @@ def scopes(context: StudyContext, deck: Deck) -> dict[str, tuple[str, list[Card]
     store = context.store
     if store is not None:
         found["missed"] = ("Missed last time", missed_last_time(store, deck))
-        found["due"] = ("Due now (flashcard schedule)", due_now(store, deck, context.now()))
+        due = due_now(store, deck, context.now(), **context.scheduler_options())
+        found["due"] = ("Due now (flashcard schedule)", due)
     for tag in sorted({tag for card in deck.cards for tag in card.tags}):
         found[f"tag:{tag}"] = (f"Tag: {tag}", with_tags(deck.cards, tag))
     return found
+
+
+def switch_label(name: str, on: bool) -> str:
+    """`name: on` or `name: off`."""
+    return f"{name}: {'on' if on else 'off'}"
 
 
 class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
@@ -55,8 +61,19 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
         with Vertical(id="quiz-options"):
             yield Label(plain(f"Quiz: {self.deck.title}"), classes="heading")
             yield OptionList(*self._options(), id="quiz-scope")
-            yield Checkbox("Shuffle cards (c)", id="shuffle-cards", compact=True)
-            yield Checkbox("Shuffle choices (x)", id="shuffle-choices", compact=True)
+            settings = self.context.settings
+            yield Checkbox(
+                switch_label("Shuffle cards (c)", settings.shuffle_cards),
+                settings.shuffle_cards,
+                id="shuffle-cards",
+                compact=True,
+            )
+            yield Checkbox(
+                switch_label("Shuffle choices (x)", settings.shuffle_choices),
+                settings.shuffle_choices,
+                id="shuffle-choices",
+                compact=True,
+            )
             yield Label("enter: start · escape: back", classes="muted")
 
     def _options(self) -> list[Option]:
@@ -73,6 +90,12 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
 
     def action_toggle(self, selector: str) -> None:
         self.query_one(selector, Checkbox).toggle()
+
+    @on(Checkbox.Changed)
+    def _switched(self, event: Checkbox.Changed) -> None:
+        """Say on / off in the label: the box's state is not left to its colour alone."""
+        name = str(event.checkbox.label).rsplit(":", 1)[0]
+        event.checkbox.label = switch_label(name, event.value)
 
     @on(OptionList.OptionSelected, "#quiz-scope")
     def _start(self, event: OptionList.OptionSelected) -> None:

@@ -5,6 +5,9 @@ a new run cancels the previous one); the worker posts its Report back as a messa
 experiments get `progress` (shown in a bar) and `cancel` (true once the worker is
 cancelled: a new run, `cancel()`, or the panel leaving the screen).
 
+`run()` and `show()` take `precise`, {scalar name: significant digits}: a card's answer
+scalar is shown with the digits its precision needs (`Showing.answer_digits()`).
+
 `prefetch()` computes a quick experiment ahead (e.g. while the learner reads the question),
 in a thread worker too, and mounts its ReportView hidden; a later `run()` with the same
 experiment and parameters only reveals it.
@@ -78,6 +81,7 @@ class EnginePanel(Vertical):
         super().__init__(id=id, classes=classes)
         self.experiment: str | None = None
         self.params: dict[str, Any] = {}
+        self.precise: dict[str, int] = {}
         self.report: Report | None = None
         self._run_id = 0
         self._worker: Worker | None = None
@@ -103,15 +107,23 @@ class EnginePanel(Vertical):
             self._prefetched = None
             self._compute_ahead(run_key(experiment, params), experiment, dict(params))
 
-    def run(self, experiment: str, params: Mapping[str, Any]) -> None:
+    def run(
+        self,
+        experiment: str,
+        params: Mapping[str, Any],
+        *,
+        precise: Mapping[str, int] | None = None,
+    ) -> None:
         """Show `experiment` with `params`: the prefetched Report if it is that run, else
         start computing it (cancelling any earlier run)."""
         self._run_id += 1
         self.experiment, self.params = experiment, dict(params)
+        self.precise = dict(precise or {})
         if self._prefetched is not None and self._prefetched[0] == run_key(experiment, params):
             report = self._prefetched[1]
-            if self._hidden_view is not None and self._hidden_view.report is report:
-                self.call_later(self._reveal, self._hidden_view)
+            hidden = self._hidden_view
+            if hidden is not None and hidden.report is report and hidden.precise == self.precise:
+                self.call_later(self._reveal, hidden)
             else:
                 self.post_message(self.Computed(self._run_id, report))
             return
@@ -122,11 +134,19 @@ class EnginePanel(Vertical):
         self.set_class(True, "-running")
         self._worker = self._compute(self._run_id, experiment, dict(params))
 
-    async def show(self, experiment: str, params: Mapping[str, Any], report: Report) -> None:
+    async def show(
+        self,
+        experiment: str,
+        params: Mapping[str, Any],
+        report: Report,
+        *,
+        precise: Mapping[str, int] | None = None,
+    ) -> None:
         """Display a Report computed elsewhere (e.g. while preparing the card)."""
         self.cancel(quiet=True)
         self._run_id += 1
         self.experiment, self.params = experiment, dict(params)
+        self.precise = dict(precise or {})
         await self._display(report)
 
     def cancel(self, *, quiet: bool = False) -> None:
@@ -208,7 +228,7 @@ class EnginePanel(Vertical):
             self.add_class("-failed")
 
     async def _display(self, report: Report) -> None:
-        view = ReportView(report)
+        view = ReportView(report, precise=self.precise)
         body = self.query_one("#engine-body")
         await body.remove_children()
         self._hidden_view = None

@@ -21,18 +21,24 @@ COUNT_LIMIT = 10_000  # integer series below this get integer ticks (labels stay
 LEGEND_BOX = 0.4  # the share of each axis a corner legend may cover
 # Line colours cycled over the series of one plot (theme-independent named colours).
 LINE_STYLES = ("cyan", "magenta", "yellow", "green", "red", "blue")
+# Marker characters cycled with the colours, so the series of one plot (and their legend
+# entries) differ without colour too.
+MARKERS = ("●", "▲", "■", "◆", "✚", "✖")
+MARKS_PER_CURVE = 6  # markers placed along each curve of a multi-series plot
 
 
 class IntegerTicks(AxisFormatter):
     """Ticks at the integers of the axis range (counts), labelled as integers."""
 
     def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
-        """Integers k with min_ <= k <= max_, thinned to at most `max_ticks`."""
+        """Integers k with min_ <= k <= max_, thinned to at most `max_ticks` by keeping
+        the multiples of a step (so 0, i.e. 1e0 on a log axis, is a tick when in range)."""
         low, high = math.ceil(min_), math.floor(max_)
         if high < low:
             return [float(round((min_ + max_) / 2))]
         step = max(1, math.ceil((high - low + 1) / max(max_ticks, 1)))
-        return [float(k) for k in range(low, high + 1, step)]
+        first = math.ceil(low / step) * step
+        return [float(k) for k in range(first, high + 1, step)]
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
         return [str(round(t)) for t in ticks]
@@ -79,14 +85,43 @@ def emptiest_corner(curves: Sequence[tuple[np.ndarray, np.ndarray]]) -> LegendLo
     return min(counts, key=lambda corner: counts[corner])
 
 
+def marker_indices(count: int, marks: int = MARKS_PER_CURVE) -> np.ndarray:
+    """About `marks` evenly spaced indices into a curve of `count` points, always
+    including the last (the line's end carries its marker)."""
+    if count <= 0:
+        return np.zeros(0, dtype=int)
+    return np.unique(np.linspace(0, count - 1, min(count, marks)).round().astype(int))
+
+
+def y_label_text(series: Sequence[Series], log_y: bool) -> str:
+    """The y axis label: the first series' label, with "(log scale)" on a log axis."""
+    if not series:
+        return ""
+    return series[0].y_label + (" (log scale)" if log_y else "")
+
+
+def left_margin(y_label: str) -> int:
+    """Columns left of the axis: room for the tick labels and for the y label, which is
+    centred two columns left of the axis."""
+    return max(MARGIN_LEFT, len(y_label) // 2 + 2)
+
+
 class NormPlot(PlotWidget):
-    """Curves sharing one pair of axes; log10 y with decade labels when `log_y`."""
+    """Curves sharing one pair of axes; log10 y with decade labels when `log_y`.
+
+    The left margin is fixed in the constructor, before the first layout: PlotWidget sizes
+    its canvases only when it is itself laid out again, so a margin changed after that
+    (it re-lays out the inner grid only) left the canvases at their old sizes: tick labels
+    clipped to `1`, `1e` and the plot cut on the right until the terminal was resized."""
 
     def __init__(self, series: Sequence[Series], *, title: str = "", id: str | None = None) -> None:
         super().__init__(id=id, allow_pan_and_zoom=True)
         self.series = list(series)
         self.log_y = any(s.log_y for s in self.series)
         self.title = title
+        self.set_reactive(
+            PlotWidget.margin_left, left_margin(y_label_text(self.series, self.log_y))
+        )
 
     def y_formatter(self) -> AxisFormatter:
         """Decades on a log axis, integers for small counts, plain numbers otherwise."""
@@ -102,8 +137,9 @@ class NormPlot(PlotWidget):
         self.call_after_refresh(self.draw)
 
     def draw(self) -> None:
-        """Plot every series (hi-res braille lines) with axis labels and a legend in the
-        corner the curves leave emptiest."""
+        """Plot every series (hi-res braille lines) with axis labels; with several series,
+        each also gets its own marker along the line and at its end, and a legend (marker,
+        label) in the corner the curves leave emptiest."""
         self.clear()
         self.set_y_formatter(self.y_formatter())
         curves: list[tuple[np.ndarray, np.ndarray]] = []
@@ -115,19 +151,25 @@ class NormPlot(PlotWidget):
             if x.size == 0:
                 continue
             curves.append((x, y))
+            style = LINE_STYLES[index % len(LINE_STYLES)]
+            several = len(self.series) > 1
             self.plot(
                 x,
                 y,
-                line_style=LINE_STYLES[index % len(LINE_STYLES)],
+                line_style=style,
                 hires_mode=HiResMode.BRAILLE,
-                label=series.label,
+                label=None if several else series.label,
             )
-        first = self.series[0] if self.series else None
-        if first is not None:
-            self.set_xlabel(escape(first.x_label))
-            y_label = first.y_label + (" (log scale)" if self.log_y else "")
-            # The y label is centred two columns left of the axis: widen the margin
-            # until it starts on screen.
-            self.margin_left = max(MARGIN_LEFT, len(y_label) // 2 + 2)
-            self.set_ylabel(escape(y_label))
+            if several:
+                marks = marker_indices(x.size)
+                self.scatter(
+                    x[marks],
+                    y[marks],
+                    marker=MARKERS[index % len(MARKERS)],
+                    marker_style=style,
+                    label=series.label,
+                )
+        if self.series:
+            self.set_xlabel(escape(self.series[0].x_label))
+            self.set_ylabel(escape(y_label_text(self.series, self.log_y)))
         self.show_legend(emptiest_corner(curves), is_visible=len(self.series) > 1)

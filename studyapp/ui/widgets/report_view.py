@@ -11,7 +11,7 @@ All Report text is shown as plain text (it may contain `[` and `]`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -31,15 +31,15 @@ from textual.widget import Widget
 from engine.report import Report, Scalar, Series
 
 
-def format_value(value: object) -> str:
-    """A number in 6 significant digits (ints and non-numbers as they are)."""
+def format_value(value: object, digits: int = 6) -> str:
+    """A number in `digits` significant digits (ints and non-numbers as they are)."""
     if isinstance(value, bool) or not isinstance(value, float):
         return str(value)
-    return f"{value:.6g}"
+    return f"{value:.{digits}g}"
 
 
-def scalar_row(scalar: Scalar) -> list[str]:
-    return [scalar.name, format_value(scalar.value), scalar.unit, scalar.note]
+def scalar_row(scalar: Scalar, digits: int = 6) -> list[str]:
+    return [scalar.name, format_value(scalar.value, max(digits, 6)), scalar.unit, scalar.note]
 
 
 def plot_groups(series: list[Series]) -> Iterator[tuple[str, list[Series]]]:
@@ -65,14 +65,18 @@ class ShownTable:
 Part = tuple[str, "str | ShownTable"]
 
 
-def text_parts(report: Report) -> tuple[list[Part], list[Part]]:
+def text_parts(
+    report: Report, precise: Mapping[str, int] | None = None
+) -> tuple[list[Part], list[Part]]:
     """(parts above the plots: title, warnings, scalars, tables; parts below: formulas,
-    worked steps)."""
+    worked steps). A scalar named in `precise` shows at least that many digits."""
+    precise = precise or {}
     top: list[Part] = [("title", report.title)]
     top.extend(("warning", f"⚠ {warning}") for warning in report.warnings)
     if report.scalars:
         columns = ["name", "value", "unit", "note"]
-        top.append(("table", ShownTable("", columns, [scalar_row(s) for s in report.scalars])))
+        rows = [scalar_row(s, precise.get(s.name, 6)) for s in report.scalars]
+        top.append(("table", ShownTable("", columns, rows)))
     for table in report.tables:
         rows = [[format_value(cell) for cell in row] for row in table.rows]
         top.append(("heading", table.title))
@@ -153,7 +157,9 @@ class ReportText(Widget):
 
 
 class ReportView(Vertical):
-    """Every part of one Report, top to bottom; `tables` are the tables shown."""
+    """Every part of one Report, top to bottom; `tables` are the tables shown; the
+    scalars named in `precise` show at least that many significant digits (a card's
+    answer, so the number shown is accepted)."""
 
     @dataclass
     class Plotted(Message):
@@ -161,10 +167,13 @@ class ReportView(Vertical):
 
         view: ReportView
 
-    def __init__(self, report: Report, *, id: str | None = None) -> None:
+    def __init__(
+        self, report: Report, *, id: str | None = None, precise: Mapping[str, int] | None = None
+    ) -> None:
         super().__init__(id=id)
         self.report = report
-        self.top, self.bottom = text_parts(report)
+        self.precise = dict(precise or {})
+        self.top, self.bottom = text_parts(report, self.precise)
         self.tables = [part for _, part in self.top if isinstance(part, ShownTable)]
         self.plots = list(plot_groups(report.series))
         self.plotting = False
