@@ -1,4 +1,5 @@
-"""`{{= scalar}}` placeholders: numbers in after-answer texts, filled from the Report.
+"""`{{= scalar}}` placeholders: numbers in after-answer texts, filled from the Report; and
+`{name}` slots: a randomised card's drawn values, filled in every text it shows.
 
 A placeholder `{{= name}}` or `{{= name:spec}}` in an explanation, a flashcard back or
 a feedback text is replaced by the value of the scalar `name` of the card's own engine
@@ -7,6 +8,12 @@ parse); nothing is evaluated. Specs: `.Ng` (N significant digits, 1-15), `.Nf` (
 decimals), `.Ne` (scientific, N decimals), `e`, `%` and `.N%` (percent, N decimals),
 and `,.Nf` (thousands grouped, e.g. 282,624); the default is `.4g`. Exponents are
 written short: 1.797e-3, 1.2e6.
+
+A `{name}` slot names a drawn parameter of the card (`[card.random]`) and is replaced by
+its value in one pass (a value is never read again as a slot). Braces written for maths
+right after `^` or `_` are grouping, not slots: `Σ_{t=1}^{T}` keeps its braces, and with a
+drawn T shows `Σ_{t=1}^{10}`. A slot naming no drawn parameter cannot be rendered, so the
+loader refuses it (`unknown_slots`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ __all__ = [
     "missing_scalars",
     "placeholders",
     "render_text",
+    "substitute_values",
+    "unknown_slots",
+    "value_text",
 ]
 
 DEFAULT_SPEC = ".4g"
@@ -38,6 +48,9 @@ _PLACEHOLDER = re.compile(r"\{\{=([^{}]*)\}\}")
 _BODY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^\s]*))?\s*")
 _SPEC = re.compile(r"\.(\d{1,2})([gfe%])|,\.(\d{1,2})(f)|e|%")
 _EXPONENT = re.compile(r"e([+-])0*(\d)")
+_SLOT = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+_MATH_GROUPING = ("^", "_")  # `x^{T}`, `h_{t-1}`: braces of maths, kept
+_LITERAL_BEFORE = "$"  # `${HOME}`: shell or script text quoted in a card, shown as written
 
 
 @dataclass(frozen=True)
@@ -136,3 +149,41 @@ def missing_scalars(text: str, report: Report) -> list[Placeholder]:
     """The well-formed placeholders of `text` naming a scalar `report` does not have."""
     names = set(report.scalar_names())
     return [p for p in placeholders(text) if p.problem is None and p.name not in names]
+
+
+def value_text(value: object) -> str:
+    """A drawn value as shown: floats in `g` format (3.0 -> 3), others as written."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _grouping(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] in _MATH_GROUPING
+
+
+def substitute_values(text: str, values: dict[str, object]) -> str:
+    """`text` with every `{name}` slot of a drawn value replaced by the value, in one
+    pass; after `^` or `_` the braces stay (`^{T}` -> `^{10}`); other braces untouched."""
+    if not values or "{" not in text:
+        return text
+
+    def filled(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        shown = value_text(values[name])
+        return "{" + shown + "}" if _grouping(text, match.start()) else shown
+
+    return _SLOT.sub(filled, text)
+
+
+def unknown_slots(text: str, names: set[str] | frozenset[str]) -> list[str]:
+    """The `{name}` slots of `text` naming no drawn value in `names`: they would be shown
+    as written, braces and all. Maths grouping (after `^`/`_`) and quoted `${NAME}` text
+    are not slots."""
+    return [
+        match.group(0)
+        for match in _SLOT.finditer(text)
+        if match.group(1) not in names
+        and not _grouping(text, match.start())
+        and not text[: match.start()].endswith(_LITERAL_BEFORE)
+    ]

@@ -200,6 +200,10 @@ class DeckReader:
                 for j, entry in enumerate(entries)
                 if isinstance(entry, dict)
             )
+        drawn = table.get("random")
+        names = frozenset(drawn) if isinstance(drawn, dict) else frozenset()
+        for path, text in [((key,), text) for key, text in before] + after:
+            self.value_slots(text, (*where, *path), names)
         for key, text in before:
             for item, line, col in self.placeholders_at(text, (*where, key)):
                 self.issues.report_at(
@@ -222,6 +226,25 @@ class DeckReader:
                         f"whose Report has the scalar {item.name!r} (`python -m engine run "
                         "NAME` lists them), or write the number as text",
                     )
+
+    def value_slots(self, text: Any, where: Where, names: frozenset[str]) -> None:
+        """An error for each `{name}` slot of `text` naming no drawn value of the card:
+        it could never be filled, so the learner would see the braces."""
+        if not isinstance(text, str):
+            return
+        slots = placeholders.unknown_slots(text, names)
+        if not slots:
+            return
+        drawn = f"its drawn values are {', '.join(sorted(names))}" if names else "it draws none"
+        positions = self.issues.index.find_each(slots, *where)
+        for slot, (line, col) in zip(slots, positions, strict=True):
+            self.issues.report_at(
+                line,
+                col,
+                f"{short(slot)} names no drawn value of this card ({drawn}), so it would "
+                "be shown as written; add it under [card.random], or write the text without "
+                "braces (braces right after ^ or _ group maths and are kept)",
+            )
 
     def placeholders_at(
         self, text: Any, where: Where

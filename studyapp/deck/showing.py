@@ -3,7 +3,8 @@
 For a randomised numeric card, each value is drawn from its declared range with
 `random.Random(f"{card.id}|{seed}")` (floats rounded to 3 significant digits so the
 prompt can show them exactly), substituted into the engine params and the prompt's
-`{name}` placeholders, and the answer recomputed with `registry.run`.
+`{name}` slots of every text it shows (prompt, hint, explanation, back, feedback), and
+the answer recomputed with `registry.run`.
 
 Texts shown after answering (explanation, flashcard back, feedback) may hold
 `{{= scalar}}` placeholders, filled from the card's own Report: `Showing.render` and
@@ -16,14 +17,14 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine import registry
 from engine.report import Report
 from studyapp.deck.cards import card_type
 from studyapp.deck.model import Card, Feedback, RandomParam
-from studyapp.deck.placeholders import has_placeholders, render_text
+from studyapp.deck.placeholders import has_placeholders, render_text, substitute_values
 
 __all__ = [
     "Showing",
@@ -33,6 +34,7 @@ __all__ = [
     "engine_answer",
     "prepare",
     "render_text",
+    "shown_prompt",
     "with_texts",
 ]
 
@@ -45,8 +47,9 @@ class ShowingError(RuntimeError):
 @dataclass(frozen=True)
 class Showing:
     """A card as shown once: prompt with drawn values, engine params, the numeric
-    answer (`expected`) and the card's Report once known (`prepare` fills it only when
-    the answer needed it; `with_report` attaches one computed later)."""
+    answer (`expected`), the card's Report once known (`prepare` fills it only when
+    the answer needed it; `with_report` attaches one computed later) and the drawn
+    `values` filled into every text shown."""
 
     card: Card
     seed: int
@@ -54,6 +57,7 @@ class Showing:
     params: dict[str, Any]
     expected: float | None
     report: Report | None
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def question(self) -> str:
@@ -76,8 +80,14 @@ class Showing:
         return {link.answer: self.card.answer_digits(self.expected)}
 
     def render(self, text: str) -> str:
-        """`text` (e.g. a grade's feedback) with `{{= scalar}}` filled from this Report."""
-        return render_text(text, self.report)
+        """`text` (e.g. a grade's feedback) with `{{= scalar}}` filled from this Report
+        and the drawn values in its `{name}` slots."""
+        return substitute_values(render_text(text, self.report), self.values)
+
+    @property
+    def hint(self) -> str:
+        """The card's hint with the drawn values in ("" when it has none)."""
+        return substitute_values(self.card.hint or "", self.values)
 
     @property
     def explanation(self) -> str:
@@ -135,11 +145,10 @@ def draw(card: Card, seed: int) -> dict[str, Any]:
     return {spec.name: _draw_one(spec, rng) for spec in specs}
 
 
-def _substitute(prompt: str, values: dict[str, Any]) -> str:
-    for name, value in values.items():
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        prompt = prompt.replace("{" + name + "}", text)
-    return prompt
+def shown_prompt(card: Card, seed: int) -> str:
+    """The question of `card` as showing `seed` shows it (drawn values in, shown as its
+    type shows questions), without running the engine."""
+    return card_type(card).show_question(substitute_values(card.prompt, draw(card, seed)))
 
 
 def run_link(card: Card, params: dict[str, Any]) -> tuple[Report, float | None]:
@@ -173,7 +182,8 @@ def prepare(card: Card, seed: int = 0) -> Showing:
     expected = card.given_answer()
     if card.answer_from_engine() and card.engine and card.engine.answer:
         report, expected = run_link(card, params)
-    return Showing(card, seed, _substitute(card.prompt, values), params, expected, report)
+    prompt = substitute_values(card.prompt, values)
+    return Showing(card, seed, prompt, params, expected, report, values)
 
 
 def _params(card: Card, values: dict[str, Any]) -> dict[str, Any]:

@@ -64,7 +64,8 @@ class DecksLoaded(Message):
 class StudyApp(App):
     """Home, quiz, flashcards, solver and stats over decks, progress and the engine.
 
-    It is the screens' `StudyContext` (decks, failures, store, clock, settings) and opens
+    It is the screens' `StudyContext` (decks, failures, store, clock, settings, the start
+    of this sitting) and opens
     the screen a posted `OpenQuiz`/`ChooseQuiz`/`OpenFlashcards`/`OpenSolver`/`OpenStats`/
     `OpenBrowser`/`OpenSettings` asks for."""
 
@@ -109,6 +110,7 @@ class StudyApp(App):
         self.store: Store | None = None
         self.store_error: str | None = None
         self.loaded = False
+        self.sitting_started = now()  # undo reaches back to here, across screens
 
     def experiments(self) -> list[Experiment]:
         """The experiments the solver lists (all registered ones unless restricted)."""
@@ -252,7 +254,8 @@ class StudyApp(App):
         self.open_settings()
 
     def open_quiz(self, deck_id: str, session: QuizSession | None = None) -> None:
-        """Quiz over `deck_id`: the whole deck in order, or the given QuizSession."""
+        """Quiz over `deck_id`: the whole deck (shuffled as the settings say), or the given
+        QuizSession."""
         from studyapp.ui.screens.quiz import QuizScreen
 
         self.push_screen(QuizScreen(self.deck(deck_id), self, session))

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 
 class StudyContext(Protocol):
-    """The loaded decks, their load failures, the progress store, the clock, the
-    learner's settings (and any problem reading them) and the solver's experiments."""
+    """The loaded decks, their load failures, the progress store, the clock, when this
+    sitting started (how far back undo reaches), the learner's settings (and any problem
+    reading them) and the solver's experiments."""
 
     @property
     def decks(self) -> Sequence[Deck]: ...
@@ -36,6 +37,8 @@ class StudyContext(Protocol):
     def loaded(self) -> bool: ...
     @property
     def settings(self) -> Settings: ...
+    @property
+    def sitting_started(self) -> datetime: ...
     @property
     def settings_path(self) -> Path | None: ...
     @property

@@ -175,3 +175,23 @@ def screen_text(app) -> str:
     """The active screen as plain text, one line per terminal row (what a learner reads)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def option_texts(widget) -> list[str]:
+    """The texts of a choice or multi widget's options as shown, without their `N. `."""
+    return [
+        str(widget.get_option_at_index(i).prompt).split(". ", 1)[1]
+        for i in range(widget.option_count)
+    ]
+
+
+def key_for(widget, text: str) -> str:
+    """The number key of the option showing `text` (choices are shuffled by default, so
+    tests answer by text, never by position)."""
+    return str(option_texts(widget).index(text) + 1)
+
+
+def key_not_for(widget, *texts: str) -> str:
+    """The number key of the first option showing none of `texts` (a wrong choice)."""
+    shown = option_texts(widget)
+    return str(next(i for i, t in enumerate(shown) if t not in texts) + 1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import FLASH_DECK
+from app_support import FLASH_DECK, key_for, key_not_for
 from textual.widgets import Checkbox, Input, Static
 
 from studyapp.progress.store import Store
@@ -109,73 +109,92 @@ async def next_card(app, pilot) -> None:
     await settle(app, pilot)
 
 
+async def answer_multi(app, pilot, screen) -> None:
+    """The right two choices: one by its number key, one by highlight and space."""
+    widget = screen.query_one("#answer")
+    await pilot.press(key_for(widget, "keeps the direction"))
+    widget.highlighted = int(key_for(widget, "scales every entry alike")) - 1
+    await pilot.press("space", "enter")
+
+
+async def answer_order(app, pilot, screen) -> None:
+    """h shows the hint; shift+up/down move steps into order, enter submits."""
+    await pilot.press("h")
+    await settle(app, pilot)
+    assert "What does the backward pass need?" in str(
+        screen.query_one("#quiz-hint", Static).render()
+    )
+    order = list(screen.query_one("#answer").order)
+    for target in range(3):  # selection sort with key presses
+        here = order.index(target)
+        screen.query_one("#answer").highlighted = here
+        await pilot.press(*(["shift+up"] * (here - target)))
+        order = list(screen.query_one("#answer").order)
+    assert order == [0, 1, 2]
+    await pilot.press("enter")
+
+
+async def answer_tf(app, pilot, screen) -> None:
+    """true/false: f answers false (wrong: the statement is true)."""
+    await pilot.press("f")
+
+
+async def answer_gap(app, pilot, screen) -> None:
+    await pilot.press(*"hidden", "enter")
+
+
+async def answer_cost(app, pilot, screen) -> None:
+    """big-O: an unparseable answer is explained and not recorded, then a right one."""
+    await pilot.press(*"O(T*H^", "enter")
+    await settle(app, pilot)
+    assert str(screen.query_one("#quiz-error", Static).render())
+    assert not screen.query_one("#quiz-result").display
+    assert "cost" not in [card for card, _ in stored(app, "types")]
+    screen.query_one("#answer", Input).value = ""
+    await pilot.press(*"O(H^2*T)", "enter")
+
+
+async def answer_card(app, pilot, screen) -> None:
+    """flashcard in a quiz: grading keys do nothing before space shows the back."""
+    await pilot.press("1")
+    await settle(app, pilot)
+    assert screen.grade is None
+    back = screen.query_one("#self-grade-back")
+    assert not back.display
+    await pilot.press("space")
+    await settle(app, pilot)
+    assert back.display and back.source.strip() == "Gradient paths\nlonger than **k** steps."
+    await pilot.press("2")
+
+
+ANSWERS = {
+    "multi": (answer_multi, True),
+    "order": (answer_order, True),
+    "tf": (answer_tf, False),
+    "gap": (answer_gap, True),
+    "cost": (answer_cost, True),
+    "card": (answer_card, False),
+}
+
+
 async def test_every_typed_input_by_keys(make_app, types_deck):
     app = make_app([types_deck])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start(app, pilot)
-        # multi: space toggles the highlighted choice, enter submits
-        await pilot.press("space", "down", "space", "enter")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✓ Right"), verdict(screen)
-        await next_card(app, pilot)
-        # order: h shows the hint; shift+up/down move steps into order, enter submits
-        await pilot.press("h")
-        await settle(app, pilot)
-        assert "What does the backward pass need?" in str(
-            screen.query_one("#quiz-hint", Static).render()
-        )
-        order = list(screen.query_one("#answer").order)
-        for target in range(3):  # selection sort with key presses
-            here = order.index(target)
-            screen.query_one("#answer").highlighted = here
-            await pilot.press(*(["shift+up"] * (here - target)))
-            order = list(screen.query_one("#answer").order)
-        assert order == [0, 1, 2]
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✓ Right"), verdict(screen)
-        await next_card(app, pilot)
-        # true/false: 2 is "false"
-        await pilot.press("2")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✗ Not quite")
-        await next_card(app, pilot)
-        # cloze: typed gap
-        await pilot.press(*"hidden", "enter")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✓ Right")
-        await next_card(app, pilot)
-        # big-O: an unparseable answer is explained and not recorded, then a right one
-        await pilot.press(*"O(T*H^", "enter")
-        await settle(app, pilot)
-        assert str(screen.query_one("#quiz-error", Static).render())
-        assert not screen.query_one("#quiz-result").display
-        assert "cost" not in [card for card, _ in stored(app, "types")]
-        screen.query_one("#answer", Input).value = ""
-        await pilot.press(*"O(H^2*T)", "enter")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✓ Right"), verdict(screen)
-        await next_card(app, pilot)
-        # flashcard in a quiz: grading keys do nothing before space shows the back
-        await pilot.press("1")
-        await settle(app, pilot)
-        assert screen.grade is None
-        back = screen.query_one("#self-grade-back")
-        assert not back.display
-        await pilot.press("space")
-        await settle(app, pilot)
-        assert back.display and back.source.strip() == "Gradient paths\nlonger than **k** steps."
-        await pilot.press("2")
-        await settle(app, pilot)
-        assert verdict(screen).startswith("✗ Not quite")
-    assert stored(app, "types") == [
-        ("multi", True),
-        ("order", True),
-        ("tf", False),
-        ("gap", True),
-        ("cost", True),
-        ("card", False),
-    ]
+        asked = []
+        while not screen.session.finished:
+            card_id = screen.session.current.card.id
+            asked.append(card_id)
+            answer, right = ANSWERS[card_id]
+            await answer(app, pilot, screen)
+            await settle(app, pilot)
+            assert verdict(screen).startswith("✓" if right else "✗"), (
+                card_id,
+                verdict(screen),
+            )
+            await next_card(app, pilot)
+    assert sorted(asked) == sorted(ANSWERS)
+    assert stored(app, "types") == [(card_id, ANSWERS[card_id][1]) for card_id in asked]
 
 
 async def test_quiz_options_enter_starts_the_whole_deck(make_app, types_deck, tmp_path):
@@ -220,6 +239,16 @@ async def test_quiz_options_tag_scope_and_shuffle(make_app, types_deck):
         await pilot.press("enter")
         await settle(app, pilot)
         options = app.screen
+        cards, choices = (
+            options.query_one(f"#shuffle-{n}", Checkbox) for n in ("cards", "choices")
+        )
+        # on by default, and the state is written out, not only coloured
+        assert cards.value and choices.value
+        assert str(cards.label) == "Shuffle cards (c): on"
+        await pilot.press("c")
+        assert not cards.value and str(cards.label) == "Shuffle cards (c): off"
+        await pilot.press("c")
+        assert cards.value and str(cards.label) == "Shuffle cards (c): on"
         await pilot.press("c", "x")  # both on by default: now off
         assert not options.query_one("#shuffle-cards", Checkbox).value
         assert not options.query_one("#shuffle-choices", Checkbox).value
@@ -240,7 +269,10 @@ async def test_missed_last_time_scope_after_a_quiz(make_app, deck_dir):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start(app, pilot, "apptest")
-        await pilot.press("2")  # the choice card, wrong
+        if screen.session.current.card.id != "pick":
+            await pilot.press(*"0.0625", "enter", "n")
+            await settle(app, pilot)
+        await pilot.press(key_not_for(screen.query_one("#answer"), "It vanishes"))  # wrong
         await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)

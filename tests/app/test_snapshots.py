@@ -4,7 +4,8 @@ experiments; no animation; no blinking cursor; workers awaited before capture.""
 
 from __future__ import annotations
 
-from app_support import DECAY, LARGE, SLOW, TERMINAL
+from app_support import DECAY, LARGE, SLOW, TERMINAL, key_for
+from test_card_types import TYPES_DECK
 from textual.widgets import Input
 
 
@@ -61,10 +62,56 @@ def test_quiz_answered_wrong_with_engine_panel(snap_compare, make_app):
         await settle(pilot)
         pilot.app.open_quiz("apptest")
         await settle(pilot)
-        await pilot.press("2")
+        screen = pilot.app.screen
+        while screen.session.current.card.id != "pick":  # cards are shuffled
+            screen.session.advance()
+            screen.load_card()
+            await settle(pilot)
+        await pilot.press(key_for(screen.query_one("#answer"), "It explodes"))
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=TERMINAL, run_before=run_before)
+
+
+def wrong_answer_to(card_id: str, keys: tuple[str, ...]):
+    """run_before: quiz the types deck, skip to `card_id`, press `keys` (texts are
+    pressed as the number key of the choice showing them)."""
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.open_quiz("types")
+        await settle(pilot)
+        screen = pilot.app.screen
+        while screen.session.current.card.id != card_id:
+            screen.session.advance()
+            screen.load_card()
+            await settle(pilot)
+        widget = screen.query_one("#answer")
+        for key in keys:
+            await pilot.press(key if len(key) == 1 or key == "enter" else key_for(widget, key))
+        await settle(pilot)
+
+    return run_before
+
+
+def types_app(make_app, tmp_path):
+    path = tmp_path / "types.toml"
+    path.write_text(TYPES_DECK, encoding="utf-8")
+    return make_app([path])
+
+
+def test_quiz_wrong_order_beside_the_right_order(snap_compare, make_app, tmp_path):
+    run_before = wrong_answer_to("order", ("enter",))
+    assert snap_compare(
+        types_app(make_app, tmp_path), terminal_size=TERMINAL, run_before=run_before
+    )
+
+
+def test_quiz_wrong_multi_marks_each_choice(snap_compare, make_app, tmp_path):
+    run_before = wrong_answer_to("multi", ("keeps the direction", "clips each entry", "enter"))
+    assert snap_compare(
+        types_app(make_app, tmp_path), terminal_size=TERMINAL, run_before=run_before
+    )
 
 
 def test_flashcard_flipped(snap_compare, make_app):

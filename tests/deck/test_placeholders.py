@@ -286,7 +286,7 @@ def test_showing_waits_for_the_report_and_renders_when_it_arrives(fixture_experi
 
 
 def test_cards_without_placeholders_render_unchanged(fixture_experiments, write_deck):
-    card = load_deck(write_deck(flash("plain {x} and {{gap}}"))).card("f")
+    card = load_deck(write_deck(flash("plain x^{x} and {{gap}}"))).card("f")
     showing = prepare(card)
     assert not showing.needs_report
     assert showing.explanation == card.explanation and showing.back == "B"

@@ -50,7 +50,8 @@ def grade(card: TrueFalseCard, response: Any, expected: float | None) -> Verdict
     require(response, bool, "True or False")
     right = response == card.answer
     feedback = None if right else feedback_for(card, response)
-    return Verdict(right, feedback, card.answer_text(), "right" if right else "wrong")
+    detail = f"the statement is {'true' if card.answer else 'false'}"
+    return Verdict(right, feedback, card.answer_text(), detail)
 
 
 def declared_responses(card: TrueFalseCard, expected: float | None) -> list[Any]:

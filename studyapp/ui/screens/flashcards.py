@@ -2,6 +2,9 @@
 engine panel, and ratings 1-4 each showing the interval it would give. The queue is asked
 again after every rating, so a card rated Again comes back in the same sitting (the
 scheduler shows learning cards due within its learn-ahead window once nothing else is due).
+The scheduler takes the learner's settings (retention, new cards per day, learning steps).
+`ctrl+z` undoes the latest rating (or quiz answer) of this sitting, as Anki's undo does,
+restoring the card's schedule exactly; again and again, as far back as the sitting goes.
 
 Each card is prepared as a `Showing` in a thread worker: random parameters drawn, the
 numeric answer and the `{{= scalar}}` placeholders of the back resolved by the engine."""
@@ -34,9 +37,14 @@ RATING_NAMES = {rating: rating.name for rating in RATINGS}
 
 
 def back_text(showing: Showing) -> str:
-    """The back of any card: a flashcard's back, else the answer, then the explanation
-    (placeholders filled from the showing's Report)."""
-    answer = showing.back if showing.back is not None else f"**Answer:** {showing.answer_text()}"
+    """The back of any card: a flashcard's back, else the answer (a list of answers or
+    steps under its own heading line, so the Markdown list stays a list), then the
+    explanation (placeholders filled from the showing's Report)."""
+    if showing.back is not None:
+        answer = showing.back
+    else:
+        text = showing.answer_text()
+        answer = f"**Answer:**\n\n{text}" if "\n" in text else f"**Answer:** {text}"
     return f"{answer}\n\n{showing.explanation}"
 
 
@@ -51,6 +59,7 @@ class FlashcardScreen(Screen):
         Binding("3", "rate(3)", "Good", show=False),
         Binding("4", "rate(4)", "Easy", show=False),
         Binding("e", "solver", "Open in solver"),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
     ]
 
     def __init__(self, deck: Deck, context: StudyContext) -> None:
@@ -79,7 +88,10 @@ class FlashcardScreen(Screen):
         self.sub_title = plain(f"flashcards · {self.deck.title}").plain
         store = self.context.store
         assert store is not None, "the app opens flashcards only with a progress store"
-        self.scheduler = ReviewScheduler(store, self.deck)
+        self.store = store
+        self.scheduler = ReviewScheduler(
+            store, self.deck, **self.context.settings.scheduler_options()
+        )
         self.queue = list(self.scheduler.due_cards(self.context.now()))
         self.show_front()
 
@@ -182,6 +194,29 @@ class FlashcardScreen(Screen):
         self.reviewed += 1
         await self.query_one(EnginePanel).clear()
         self.queue = list(self.scheduler.due_cards(self.context.now()))  # Again comes back
+        self.show_front()
+
+    async def action_undo(self) -> None:
+        """Undo the latest rating (or quiz answer) of this sitting; an undone rating of
+        this deck puts its card back in front, to be rated again."""
+        try:
+            undone = self.store.undo_last(self.context.sitting_started)
+        except StoreError as error:
+            self.notify(str(error), title="Not undone", severity="error", markup=False)
+            return
+        if undone is None:
+            self.notify("Nothing to undo in this sitting.")
+            return
+        await self.query_one(EnginePanel).clear()
+        self.queue = list(self.scheduler.due_cards(self.context.now()))
+        card = next((c for c in self.deck.cards if c.id == undone.card_id), None)
+        if undone.kind == "review" and undone.deck_id == self.deck.id and card is not None:
+            self.reviewed = max(0, self.reviewed - 1)
+            self.queue = [card, *(c for c in self.queue if c.id != card.id)]
+            self.notify("Rating undone: the card is back, rate it again.")
+        else:
+            what = "rating" if undone.kind == "review" else "quiz answer"
+            self.notify(f"Undone: a {what} on {undone.card_id} ({undone.deck_id}).", markup=False)
         self.show_front()
 
     def action_solver(self) -> None:

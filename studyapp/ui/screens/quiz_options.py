@@ -1,5 +1,7 @@
 """Quiz options: which cards (the whole deck, missed last time, due now, or one tag) and
-whether to shuffle the cards and the choices. Enter on the first line starts the whole deck.
+whether to shuffle the cards and the choices (as the learner's settings say at first; each
+switch says "on" or "off" in words, not only by its colour). Enter on the first line starts
+the whole deck.
 
 Dismissed with the QuizSession to run, or None when the learner backs out.
 """
@@ -22,6 +24,11 @@ from studyapp.ui.plain import plain
 
 if TYPE_CHECKING:
     from studyapp.ui.context import StudyContext
+
+
+def count_text(count: int) -> str:
+    """`1 card`, `2 cards`."""
+    return f"{count} card{'' if count == 1 else 's'}"
 
 
 def scopes(context: StudyContext, deck: Deck) -> dict[str, tuple[str, list[Card]]]:
@@ -79,8 +86,8 @@ class QuizOptionsScreen(ModalScreen["QuizSession | None"]):
     def _options(self) -> list[Option]:
         options = []
         for scope_id, (label, cards) in self.scopes.items():
-            count = f"{len(cards)} card{'s' if len(cards) != 1 else ''}"
-            options.append(Option(plain(f"{label} ({count})"), id=scope_id, disabled=not cards))
+            text = f"{label} ({count_text(len(cards))})"
+            options.append(Option(plain(text), id=scope_id, disabled=not cards))
         return options
 
     def on_mount(self) -> None:

@@ -1,4 +1,6 @@
-"""The input each response kind needs; every one posts `Answered(response)` when submitted.
+"""The input each response kind needs; every one posts `Answered(response)` when submitted
+(or `NotAnswered(reason)` when there is nothing to submit yet). Number keys pick a choice
+or tick/untick a multi choice; a true/false card also takes `t` and `f`.
 
 Responses follow `studyapp.deck.grading.grade_response`: choice -> the chosen text,
 multi -> list of ticked texts, truefalse -> bool, numeric/cloze/bigo -> typed text,
@@ -32,37 +34,79 @@ class Answered(Message):
     response: Any
 
 
+@dataclass
+class NotAnswered(Message):
+    """The learner submitted nothing (an empty typed answer): `reason` says what to do."""
+
+    reason: str
+
+
 def numbered(index: int, text: str) -> Content:
     """`1. text` as plain content (card text may contain `[` and `]`)."""
     return Content(f"{index + 1}. {text}")
 
 
-class ChoiceAnswer(OptionList):
-    """Pick one option: number keys, or highlight and enter/click."""
+def letter_keys(labels: list[str]) -> dict[str, int]:
+    """Each label's first letter -> its index, when the first letters are all different
+    (`true`/`false` -> t, f); empty otherwise."""
+    letters = [label[:1].lower() for label in labels]
+    if len(set(letters)) != len(letters) or not all(letter.isalpha() for letter in letters):
+        return {}
+    return {letter: index for index, letter in enumerate(letters)}
 
-    def __init__(self, labels: list[str], values: list[Any]) -> None:
-        super().__init__(*(numbered(i, t) for i, t in enumerate(labels)), id="answer")
+
+class ChoiceAnswer(OptionList):
+    """Pick one option: number keys, or highlight and enter/click; fixed options (true,
+    false) also by their first letter."""
+
+    def __init__(self, labels: list[str], values: list[Any], letters: bool = False) -> None:
+        self.letters = letter_keys(labels) if letters else {}
+        shown = [f"{t} ({t[:1].lower()})" if self.letters else t for t in labels]
+        super().__init__(*(numbered(i, t) for i, t in enumerate(shown)), id="answer")
         self.values = values
 
     def on_key(self, event) -> None:
         if event.character in NUMBER_KEYS and int(event.character) <= len(self.values):
             event.stop()
             self.post_message(Answered(self.values[int(event.character) - 1]))
+        elif event.character in self.letters:
+            event.stop()
+            self.post_message(Answered(self.values[self.letters[event.character]]))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.post_message(Answered(self.values[event.option_index]))
 
 
+def ticked_label(index: int, text: str, ticked: bool) -> Content:
+    """`[x] 1. text` or `[ ] 1. text`: the tick in words as well as in colour."""
+    return Content(f"{'[x]' if ticked else '[ ]'} {index + 1}. {text}")
+
+
 class MultiAnswer(SelectionList[str]):
-    """Tick every right option: space toggles, enter submits the ticked texts."""
+    """Tick every right option: space or its number toggles, enter submits the ticked
+    texts. Each option says `[x]` or `[ ]` in text, not only by colour."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Submit")]
 
     def __init__(self, choices: list[str]) -> None:
+        self.choices = choices
         super().__init__(
-            *((numbered(p, text), text) for p, text in enumerate(choices)), id="answer"
+            *((ticked_label(p, text, False), text) for p, text in enumerate(choices)),
+            id="answer",
         )
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        ticked = set(self.selected)
+        for index, text in enumerate(self.choices):
+            self.replace_option_prompt_at_index(index, ticked_label(index, text, text in ticked))
+
+    def on_key(self, event) -> None:
+        if event.character in NUMBER_KEYS and int(event.character) <= self.option_count:
+            event.stop()
+            index = int(event.character) - 1
+            self.toggle(self.get_option_at_index(index).value)
+            self.highlighted = index
 
     def action_submit(self) -> None:
         self.post_message(Answered(list(self.selected)))
@@ -108,6 +152,8 @@ class TextAnswer(Input):
         event.stop()
         if event.value.strip():
             self.post_message(Answered(event.value))
+        else:
+            self.post_message(NotAnswered("Type an answer first, then press enter."))
 
 
 class SelfGrade(Vertical, can_focus=True):
@@ -139,9 +185,12 @@ class SelfGrade(Vertical, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "grade":
             return self.revealed
+        if action == "reveal":
+            return not self.revealed  # "space Show back" leaves the footer once flipped
         return True
 
     def action_grade(self, knew: bool) -> None:
+        self.query_one("#self-grade-keys").display = False
         self.post_message(Answered(knew))
 
 
@@ -155,7 +204,7 @@ def answer_input(card: Card, order: tuple[int, ...] = (), back: str | None = Non
     shown = [items[i] for i in order]
     if kind.response_kind == "choice" and kind.fixed_choices:
         labels, values = zip(*kind.fixed_choices, strict=True)
-        return ChoiceAnswer(list(labels), list(values))
+        return ChoiceAnswer(list(labels), list(values), letters=True)
     if kind.response_kind == "choice":
         return ChoiceAnswer(shown, list(shown))
     if kind.response_kind == "multi":

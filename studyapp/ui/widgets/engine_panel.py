@@ -127,7 +127,7 @@ class EnginePanel(Vertical):
             else:
                 self.post_message(self.Computed(self._run_id, report))
             return
-        self._set_status(f"running {experiment} …")
+        self._set_status(f"running {experiment} …{self._stale_note()}")
         progress = self.query_one("#engine-progress", ProgressBar)
         progress.update(progress=0.0)
         progress.display = registry.get(experiment).long
@@ -206,7 +206,7 @@ class EnginePanel(Vertical):
         message.stop()
         if message.run_id == self._run_id:
             self.query_one("#engine-progress", ProgressBar).update(progress=message.fraction)
-            self._set_status(f"{self.experiment}: {message.text}")
+            self._set_status(f"{self.experiment}: {message.text}{self._stale_note()}")
 
     @on(Computed)
     async def _on_computed(self, message: Computed) -> None:
@@ -247,6 +247,10 @@ class EnginePanel(Vertical):
         shown = self.Shown(self, self.experiment, dict(self.params), view.report)
         shown.set_sender(self)  # _reveal may run in the screen's handler: still bubble to the app
         self.call_after_refresh(self.post_message, shown)
+
+    def _stale_note(self) -> str:
+        """Said while a new run computes over a shown Report (greyed by the stylesheet)."""
+        return " (below, greyed: the previous run)" if self.report is not None else ""
 
     def _set_status(self, text: str) -> None:
         self.query_one("#engine-status", Label).update(text)

@@ -90,11 +90,20 @@ def text_parts(
     return top, bottom
 
 
+NAME_WIDTH_LIMIT = 32  # a first-column name longer than this may still fold
+
+
 def rich_table(table: ShownTable) -> RichTable:
-    """The table drawn by Rich: a header rule, no edges, long cells folded."""
+    """The table drawn by Rich: a header rule, no edges, long cells folded; the first
+    column (scalar names, row labels) keeps its longest name whole (up to
+    NAME_WIDTH_LIMIT), so `max_abs_difference` never breaks mid-word: the other
+    columns give way."""
     drawn = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in table.columns:
-        drawn.add_column(Text(column), overflow="fold")
+    names = [row[0] for row in table.rows if row] + table.columns[:1]
+    name_width = min(max((len(name) for name in names), default=0), NAME_WIDTH_LIMIT)
+    for index, column in enumerate(table.columns):
+        width = name_width if index == 0 else None
+        drawn.add_column(Text(column), overflow="fold", min_width=width)
     for row in table.rows:
         drawn.add_row(*(Text(cell) for cell in row))
     return drawn
