@@ -232,13 +232,16 @@ def test_bundled_formula_cards_accept_their_answer_in_other_notations():
     assert set(cards) == {
         "forward-preactivation", "mse-output-error", "delta-last-step", "dh0-formula",
         "jacobian-chain", "per-step-jacobian", "necessary-for-exploding", "rho-vs-sigma",
-        "value-clip-formula", "leaky-unit",
+        "value-clip-formula", "leaky-unit", "gradcheck-relative-error", "free-running-jacobian",
     }  # fmt: skip
     assert grade_response(cards["forward-preactivation"], "h(t-1)").right
     assert not grade_response(cards["forward-preactivation"], "x_t").right
     assert "x_{t} is D" in grade_response(cards["forward-preactivation"], "x_t").detail
     assert grade_response(cards["value-clip-formula"], "max(-c, min(c, g_j))").right
     assert grade_response(cards["leaky-unit"], "1-alpha").right
+    assert grade_response(cards["free-running-jacobian"], "U·V").right
+    assert not grade_response(cards["free-running-jacobian"], "V*U").right
+    assert grade_response(cards["gradcheck-relative-error"], "norm(n) + norm(a)").right
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
