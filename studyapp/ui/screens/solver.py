@@ -28,7 +28,8 @@ from studyapp.ui.widgets.param_form import ParamForm
 RERUN_DELAY = 0.4
 
 
-LIST_TEXT_WIDTH = 21  # characters of a name that fit the sidebar at 80 columns
+# Characters of a name that fit the 30-column sidebar (border, padding, scrollbar, indent).
+LIST_TEXT_WIDTH = 21
 
 
 def short_name(experiment: Experiment, width: int = LIST_TEXT_WIDTH) -> str:
