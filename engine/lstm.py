@@ -30,12 +30,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from engine import rnn
 from engine.bptt import EXPLODING_NORM
 from engine.clipping import global_norm
+from engine.gated_params import GatedParams
 
 PARAM_NAMES: tuple[str, ...] = ("Wx", "Wh", "b", "V", "c")
 GRAD_NAMES: tuple[str, ...] = (*PARAM_NAMES, "h0", "c0")
@@ -44,51 +46,18 @@ _sigmoid = rnn.ACTIVATIONS["sigmoid"].f  # 1/(1 + e^{−a}) without overflow in 
 
 
 @dataclass(frozen=True)
-class Params:
+class Params(GatedParams):
     """θ = {Wx (4H, D), Wh (4H, H), b (4H,), V (O, H), c (O,)}, gate blocks i, f, g, o."""
+
+    GATES: ClassVar[int] = GATES
+    NAMES: ClassVar[tuple[str, ...]] = PARAM_NAMES
+    BIASES: ClassVar[tuple[str, ...]] = ("b",)
 
     Wx: np.ndarray
     Wh: np.ndarray
     b: np.ndarray
     V: np.ndarray
     c: np.ndarray
-
-    def __post_init__(self) -> None:
-        rows, D = np.shape(self.Wx)
-        H = rows // GATES
-        n_out = np.shape(self.V)[0]
-        expected = {
-            "Wx": (GATES * H, D),
-            "Wh": (GATES * H, H),
-            "b": (GATES * H,),
-            "V": (n_out, H),
-            "c": (n_out,),
-        }
-        for name, shape in expected.items():
-            if H < 1 or np.shape(getattr(self, name)) != shape:
-                raise ValueError(
-                    f"Params.{name} has shape {np.shape(getattr(self, name))}, expected {shape} "
-                    f"(Wx is ({GATES}H, D) with H >= 1, V is (O, H) with O = {n_out})"
-                )
-
-    @property
-    def dtype(self) -> np.dtype:
-        return np.result_type(*self.as_dict().values())
-
-    @property
-    def sizes(self) -> tuple[int, int, int]:
-        """(D, H, O)."""
-        rows, D = self.Wx.shape
-        return D, rows // GATES, self.V.shape[0]
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in PARAM_NAMES}
-
-    def astype(self, dtype: np.dtype | type) -> Params:
-        return Params(**{k: np.array(v, dtype=dtype) for k, v in self.as_dict().items()})
-
-    def copy(self) -> Params:
-        return Params(**{k: np.array(v, copy=True) for k, v in self.as_dict().items()})
 
 
 def chrono_bias(H: int, T_max: float, rng: np.random.Generator) -> np.ndarray:
