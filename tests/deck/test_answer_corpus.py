@@ -8,14 +8,6 @@ from tests.deck.answer_corpus import bundled_cards, grader_verdict, load_cases
 
 CASES = load_cases()
 CARDS = bundled_cards()
-# Cards demanding more digits than a learner works out: the panel now shows their answer
-# with every digit demanded (so the number shown is accepted), but the rounded number a
-# learner types is refused until the deck declares e.g. sigfigs = 3 (deck content).
-PRECISION_TOO_FINE = {
-    ("global-norm-after", "2"),  # sigfigs = 9; expected 1.99999985
-    ("global-norm-after", "2.0"),
-    ("global-norm-after", "1.9999998"),
-}
 
 
 def _id(case) -> str:
@@ -69,18 +61,7 @@ def test_word_and_choice_verdicts(case):
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(
-            c,
-            marks=pytest.mark.xfail(
-                (c.card_id, c.response) in PRECISION_TOO_FINE,
-                reason="the card demands more digits than a learner types (content to fix)",
-                strict=True,
-            ),
-        )
-        for c in CASES
-        if type(CARDS[(c.deck, c.card_id)]).__name__ == "NumericCard"
-    ],
+    [c for c in CASES if type(CARDS[(c.deck, c.card_id)]).__name__ == "NumericCard"],
     ids=_id,
 )
 def test_numeric_verdicts(case):

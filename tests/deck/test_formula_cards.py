@@ -233,6 +233,7 @@ def test_bundled_formula_cards_accept_their_answer_in_other_notations():
         "forward-preactivation", "mse-output-error", "delta-last-step", "dh0-formula",
         "jacobian-chain", "per-step-jacobian", "necessary-for-exploding", "rho-vs-sigma",
         "value-clip-formula", "leaky-unit", "gradcheck-relative-error", "free-running-jacobian",
+        "lstm-direct-path",
     }  # fmt: skip
     assert grade_response(cards["forward-preactivation"], "h(t-1)").right
     assert not grade_response(cards["forward-preactivation"], "x_t").right
@@ -242,6 +243,9 @@ def test_bundled_formula_cards_accept_their_answer_in_other_notations():
     assert grade_response(cards["free-running-jacobian"], "U·V").right
     assert not grade_response(cards["free-running-jacobian"], "V*U").right
     assert grade_response(cards["gradcheck-relative-error"], "norm(n) + norm(a)").right
+    assert grade_response(cards["lstm-direct-path"], "diag(f(t))").right
+    assert not grade_response(cards["lstm-direct-path"], "diag(f_t)*W").right
+    assert not grade_response(cards["lstm-direct-path"], "diag(i_t)").right
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
