@@ -32,6 +32,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.stacked",
     "engine.experiments.teacher_forcing",
     "engine.experiments.gated",
+    "engine.experiments.regulariser",
 )
 
 ProgressFn = Callable[[float, str], None]
