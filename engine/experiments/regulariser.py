@@ -26,20 +26,28 @@ def step_ratios(p: rnn.Params, xs: np.ndarray, ys: np.ndarray, activation: str) 
     """r_k = ‖δ_{k+1} J_{k+1}‖ / ‖δ_{k+1}‖ for k = 0..T−1 (batch 0), where δ_t = ∂L/∂h_t
     from the backward recursion and J_{k+1} = ∂h_{k+1}/∂h_k = diag(f'(a_{k+1})) W.
     NaN where δ_{k+1} = 0 (the ratio is undefined there)."""
-    delta = bptt.deltas(p, xs, ys, activation=activation)[1:, 0]  # δ_1..δ_T, (T, H)
-    fwd = rnn.forward(p, xs, activation=activation)
-    fprime = rnn.get_activation(activation).df_from_output(fwd.fa[:, 0])  # f'(a_1..a_T)
-    carried = (delta * fprime) @ p.W  # row k: δ_{k+1} J_{k+1}
-    top = np.linalg.norm(carried, axis=1)
-    bottom = np.linalg.norm(delta, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):  # an overflowed run gives non-finite ratios, reported
+        delta = bptt.deltas(p, xs, ys, activation=activation)[1:, 0]  # δ_1..δ_T, (T, H)
+        fwd = rnn.forward(p, xs, activation=activation)
+        fprime = rnn.get_activation(activation).df_from_output(fwd.fa[:, 0])  # f'(a_1..a_T)
+        carried = (delta * fprime) @ p.W  # row k: δ_{k+1} J_{k+1}
+        top = np.linalg.norm(carried, axis=1)
+        bottom = np.linalg.norm(delta, axis=1)
         return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
 
 
 def omega(ratios: np.ndarray) -> float:
-    """Ω = Σ_k (r_k − 1)² over the steps where the ratio is defined."""
-    defined = ratios[np.isfinite(ratios)]
+    """Ω = Σ_k (r_k − 1)² over the steps where the ratio is defined (not NaN)."""
+    defined = ratios[~np.isnan(ratios)]
     return float(np.sum((defined - 1.0) ** 2))
+
+
+def ratio_summary(ratios: np.ndarray) -> tuple[float, float, float]:
+    """(mean, min, max) of the defined ratios; NaN when none is defined."""
+    defined = ratios[~np.isnan(ratios)]
+    if defined.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    return float(defined.mean()), float(defined.min()), float(defined.max())
 
 
 def _sigma_param(level: str, default: float) -> Param:
@@ -83,20 +91,10 @@ def pascanu_regulariser(
         for level, sigma in sigmas.items()
     }
     omegas = {level: omega(r) for level, r in ratios.items()}
-    means = {
-        level: float(np.nanmean(r)) if np.any(np.isfinite(r)) else float("nan")
-        for level, r in ratios.items()
-    }
+    summary = {level: ratio_summary(r) for level, r in ratios.items()}
+    means = {level: summary[level][0] for level in LEVELS}
     rows: list[list[Cell]] = [
-        [
-            level,
-            sigmas[level],
-            omegas[level],
-            means[level],
-            float(np.nanmin(ratios[level])),
-            float(np.nanmax(ratios[level])),
-        ]
-        for level in LEVELS
+        [level, sigmas[level], omegas[level], *summary[level]] for level in LEVELS
     ]
     scalars = [
         s

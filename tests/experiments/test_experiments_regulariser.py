@@ -31,7 +31,7 @@ def _explicit_omega(p: rnn.Params, xs: np.ndarray, ys: np.ndarray, activation: s
     total = 0.0
     for k in range(T):  # the pair (k + 1, k)
         d = delta[k + 1]
-        total += (np.linalg.norm(d @ jac[k]) / np.linalg.norm(d) - 1.0) ** 2
+        total += float((np.linalg.norm(d @ jac[k]) / np.linalg.norm(d) - 1.0) ** 2)
     return total
 
 
