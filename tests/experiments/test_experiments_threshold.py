@@ -4,6 +4,7 @@ enormous threshold is exactly the unclipped run."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -18,7 +19,8 @@ from engine.experiments.threshold import (
 )
 
 NAME = "clipping.threshold_heuristic"
-DEFAULTS = {"sigma_max": 2.0, "lr": 0.05, "T": 10, "H": 6, "seed": 0}
+SIGMA_MAX, LR, T, H = 2.0, 0.05, 10, 6
+DEFAULTS = {"sigma_max": SIGMA_MAX, "lr": LR, "T": T, "H": H, "seed": 0}
 
 
 def _probe_norms(sigma_max: float, lr: float, steps: int, T: int, H: int, seed: int) -> list[float]:
@@ -38,7 +40,7 @@ def _probe_norms(sigma_max: float, lr: float, steps: int, T: int, H: int, seed: 
 @pytest.mark.parametrize("probe_steps", [1, 3, 6])
 def test_typical_norm_is_recomputed_from_bptt_gradients(run, statistic, probe_steps):
     report = run(NAME, statistic=statistic, probe_steps=probe_steps)
-    norms = _probe_norms(steps=probe_steps, **DEFAULTS)
+    norms = _probe_norms(SIGMA_MAX, LR, probe_steps, T, H, seed=0)
     expected = np.mean(norms) if statistic == "mean" else np.median(norms)
     assert report.scalar("typical_norm") == pytest.approx(expected, rel=1e-10)
     assert report.scalar("first_norm") == pytest.approx(norms[0], rel=1e-12)
@@ -49,7 +51,7 @@ def test_typical_norm_is_recomputed_from_bptt_gradients(run, statistic, probe_st
 def test_fraction_clipped_falls_as_the_multiple_grows_at_defaults(run):
     report = run(NAME)
     fractions = [report.scalar(f"fraction_clipped_{multiple_label(m)}") for m in MULTIPLES]
-    assert all(a >= b for a, b in zip(fractions, fractions[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(fractions))
     assert fractions[0] > fractions[-1]
     assert fractions[0] == 1.0  # half the typical norm clips every step here
 
@@ -65,10 +67,10 @@ def test_exploding_setup_blows_up_unclipped_and_small_multiples_stay_bounded(run
 @pytest.mark.parametrize("seed", [0, 4])
 def test_a_huge_threshold_is_exactly_the_unclipped_run(seed):
     params = {**DEFAULTS, "seed": seed}
-    p = rnn.init(2, params["H"], 2, scheme="singular", scale=params["sigma_max"], seed=seed)
-    xs, ys = training.toy_task(params["T"], 4, 2, 2, seed)
-    plain = training.train(p, xs, ys, steps=30, lr=params["lr"])
-    huge = training.train(p, xs, ys, steps=30, lr=params["lr"], clip=1e300)
+    p = rnn.init(2, H, 2, scheme="singular", scale=SIGMA_MAX, seed=seed)
+    xs, ys = training.toy_task(T, 4, 2, 2, seed)
+    plain = training.train(p, xs, ys, steps=30, lr=LR)
+    huge = training.train(p, xs, ys, steps=30, lr=LR, clip=1e300)
     np.testing.assert_array_equal(huge.losses, plain.losses)
     np.testing.assert_array_equal(huge.grad_norms, plain.grad_norms)
     report = registry.run(NAME, params)
