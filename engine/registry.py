@@ -26,6 +26,7 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "engine.experiments.symbolic",
     "engine.experiments.vanishing",
     "engine.experiments.clipping",
+    "engine.experiments.threshold",
     "engine.experiments.complexity",
     "engine.experiments.rtrl_cost",
     "engine.experiments.bptt_memory",
