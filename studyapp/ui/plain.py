@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
+from textual.widgets import Markdown
 
 from studyapp.text import terminal_safe
 
@@ -35,6 +36,12 @@ def markdown_source(text: str) -> str:
     """Deck Markdown (questions, explanations, feedback) with escape sequences and control
     characters removed; Markdown itself is rendered, Textual markup is not."""
     return terminal_safe(text)
+
+
+def deck_markdown(widget_id: str) -> Markdown:
+    """An empty Markdown widget for deck text: rendered, but a link in it never opens a
+    browser (a click on deck text must not act)."""
+    return Markdown("", id=widget_id, open_links=False)
 
 
 def highlighted(matcher: Matcher, text: str) -> Content:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from app_support import DECAY, FIXED_NOW
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, Markdown
 
 from studyapp.text import terminal_safe
 from studyapp.ui.app import StudyApp
@@ -214,6 +214,36 @@ async def test_every_screen_shows_deck_text_literally_and_runs_no_action(hostile
         assert isinstance(app.screen, QuizScreen | FlashcardScreen)
     assert app.ran == []
     assert list(bait.iterdir()) == []
+
+
+async def clicked_links(app, pilot, boxes) -> list[str]:
+    """The URLs the app was asked to open after a link click in each of `boxes`."""
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)
+    for box in boxes:
+        box.post_message(Markdown.LinkClicked(box, "https://example.invalid/"))
+    await settle(app, pilot)
+    return opened
+
+
+async def test_a_link_in_deck_markdown_never_opens_a_browser(hostile_app):
+    app = hostile_app
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "enter")  # quiz options, then the whole deck
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuizScreen)
+        quiz_boxes = list(app.screen.query(Markdown))
+        assert len(quiz_boxes) == 3 and await clicked_links(app, pilot, quiz_boxes) == []
+        app.pop_screen()
+        app.open_flashcards("hostile")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FlashcardScreen)
+        card_boxes = list(app.screen.query(Markdown))
+        assert len(card_boxes) == 2 and await clicked_links(app, pilot, card_boxes) == []
+        control = Markdown("")  # Textual's default opens links: the check can fail
+        await app.screen.mount(control)
+        assert await clicked_links(app, pilot, [control]) == ["https://example.invalid/"]
 
 
 def test_terminal_safe_removes_escape_sequences_and_controls():

@@ -27,7 +27,7 @@ from studyapp.deck.showing import Showing, prepare, with_texts
 from studyapp.progress.scheduler import RATINGS, ReviewScheduler, format_interval
 from studyapp.progress.store import StoreError
 from studyapp.ui.messages import OpenSolver, Prepared
-from studyapp.ui.plain import markdown_source, plain
+from studyapp.ui.plain import deck_markdown, markdown_source, plain
 from studyapp.ui.widgets.engine_panel import EnginePanel
 
 if TYPE_CHECKING:
@@ -75,9 +75,9 @@ class FlashcardScreen(Screen):
         yield Header()
         with VerticalScroll(id="flash"):
             yield Label("", id="flash-progress", markup=False)
-            yield Markdown("", id="flash-front")
+            yield deck_markdown("flash-front")
             with Vertical(id="flash-back"):
-                yield Markdown("", id="flash-back-text")
+                yield deck_markdown("flash-back-text")
                 with Horizontal(id="flash-ratings"):
                     for rating in RATINGS:
                         yield Button("", id=f"rate-{int(rating)}", compact=True)

@@ -30,7 +30,7 @@ from studyapp.progress.quiz import QuizSession
 from studyapp.progress.store import StoreError
 from studyapp.ui.correction import correction, verdict_line
 from studyapp.ui.messages import OpenSolver, Prepared
-from studyapp.ui.plain import markdown_source, plain
+from studyapp.ui.plain import deck_markdown, markdown_source, plain
 from studyapp.ui.screens.leave_retry import LeaveRetryScreen
 from studyapp.ui.summary import summary_line
 from studyapp.ui.widgets.answer_input import Answered, NotAnswered, answer_input
@@ -85,7 +85,7 @@ class QuizScreen(Screen):
         yield Header()
         with VerticalScroll(id="quiz"):
             yield Label("", id="quiz-progress", markup=False)
-            yield Markdown("", id="quiz-prompt")
+            yield deck_markdown("quiz-prompt")
             yield Static("", id="quiz-experiment", markup=False)
             yield Static("", id="quiz-hint", markup=False)
             yield Vertical(id="quiz-answer")
@@ -93,8 +93,8 @@ class QuizScreen(Screen):
             with Vertical(id="quiz-result"):
                 yield Static("", id="quiz-verdict", markup=False)
                 yield Static("", id="quiz-correction", markup=False)
-                yield Markdown("", id="quiz-feedback")
-                yield Markdown("", id="quiz-explanation")
+                yield deck_markdown("quiz-feedback")
+                yield deck_markdown("quiz-explanation")
                 yield EnginePanel(id="quiz-engine")
         yield Footer()
 
