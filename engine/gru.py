@@ -39,7 +39,6 @@ from engine import rnn
 from engine.gated_params import GatedParams
 from engine.lstm import (
     check_state,
-    check_targets,
     check_xs,
     chrono_bias,
     overflow_report,
@@ -157,7 +156,7 @@ def sequence_loss(p: Params, xs: object, ys: object, loss: str = "mse", h0: obje
     with np.errstate(all="ignore"):
         fwd = forward(p, xs, h0)
         T, B, n_out = fwd.outs.shape
-        targets = check_targets(ys, loss, T, B, n_out, p.dtype)
+        targets = rnn.checked_targets(ys, loss, T, B, n_out, p.dtype)
         return rnn.loss_and_error(fwd.outs, targets, loss)[0]
 
 
@@ -240,7 +239,7 @@ def gradients(p: Params, xs: object, ys: object, loss: str = "mse", h0: object =
     D, _, n_out = p.sizes
     xs = check_xs(xs, D, p.dtype)
     T, B, _ = xs.shape
-    targets = check_targets(ys, loss, T, B, n_out, p.dtype)
+    targets = rnn.checked_targets(ys, loss, T, B, n_out, p.dtype)
     with np.errstate(all="ignore"):
         fwd = forward(p, xs, h0)
         value, err = rnn.loss_and_error(fwd.outs, targets, loss)

@@ -124,30 +124,6 @@ def check_xs(xs: object, D: int, dtype: np.dtype) -> np.ndarray:
     return array
 
 
-def check_targets(ys: object, loss: str, T: int, B: int, n_out: int, dtype: np.dtype) -> np.ndarray:
-    """ys as (T, B, O) floats for mse or (T, B) integer class ids in [0, O) for xent."""
-    if loss == "mse":
-        targets = np.asarray(ys, dtype=dtype)
-        if targets.shape != (T, B, n_out):
-            raise ValueError(
-                f"mse targets must have shape (T, B, O) = {(T, B, n_out)}, got {targets.shape}"
-            )
-        return targets
-    if loss == "xent":
-        targets = np.asarray(ys)
-        if targets.shape != (T, B) or not np.issubdtype(targets.dtype, np.integer):
-            raise ValueError(
-                f"xent targets must be integer class ids of shape (T, B) = {(T, B)}, "
-                f"got {targets.dtype} {targets.shape}"
-            )
-        if targets.min() < 0 or targets.max() >= n_out:
-            raise ValueError(
-                f"xent class ids must lie in [0, {n_out}), got [{targets.min()}, {targets.max()}]"
-            )
-        return targets
-    raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(rnn.LOSSES)}")
-
-
 def overflow_report(
     loss: float, grads: dict[str, np.ndarray], param_names: tuple[str, ...]
 ) -> tuple[bool, tuple[str, ...], float]:
@@ -247,7 +223,7 @@ def sequence_loss(
     with np.errstate(all="ignore"):
         fwd = forward(p, xs, h0, c0)
         T, B, n_out = fwd.outs.shape
-        targets = check_targets(ys, loss, T, B, n_out, p.dtype)
+        targets = rnn.checked_targets(ys, loss, T, B, n_out, p.dtype)
         return rnn.loss_and_error(fwd.outs, targets, loss)[0]
 
 
@@ -338,7 +314,7 @@ def gradients(
     D, _, n_out = p.sizes
     xs = check_xs(xs, D, p.dtype)
     T, B, _ = xs.shape
-    targets = check_targets(ys, loss, T, B, n_out, p.dtype)
+    targets = rnn.checked_targets(ys, loss, T, B, n_out, p.dtype)
     with np.errstate(all="ignore"):
         fwd = forward(p, xs, h0, c0)
         value, err = rnn.loss_and_error(fwd.outs, targets, loss)

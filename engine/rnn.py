@@ -12,7 +12,7 @@ L = Σ_t Σ_b −log softmax(o_t)[y_t].
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -226,9 +226,16 @@ def check_inputs(p: Params, xs: object, h0: object = None) -> tuple[np.ndarray, 
 
 def check_targets(p: Params, ys: object, loss: str, T: int, B: int) -> np.ndarray:
     """ys as (T, B, O) floats for mse or (T, B) integer class ids in [0, O) for xent."""
-    n_out = p.sizes[2]
+    return checked_targets(ys, loss, T, B, p.sizes[2], p.dtype)
+
+
+def checked_targets(
+    ys: object, loss: str, T: int, B: int, n_out: int, dtype: np.dtype[Any] | type
+) -> np.ndarray:
+    """ys as (T, B, n_out) floats in `dtype` for mse or (T, B) integer class ids in
+    [0, n_out) for xent (any cell with an output layer of n_out units)."""
     if loss == "mse":
-        ys = np.asarray(ys, dtype=p.dtype)
+        ys = np.asarray(ys, dtype=dtype)
         if ys.shape != (T, B, n_out):
             raise ValueError(
                 f"mse targets must have shape (T, B, O) = {(T, B, n_out)}, got {ys.shape}"

@@ -11,7 +11,7 @@ import numpy as np
 
 from engine import rnn
 from engine.registry import Param
-from engine.report import Scalar
+from engine.report import Scalar, Series
 
 T_ = TypeVar("T_")
 
@@ -154,3 +154,17 @@ def traced_peak(fn: Callable[[], T_]) -> tuple[T_, int]:
     finally:
         if not outer:
             tracemalloc.stop()
+
+
+def lag_series(label: str, norms: np.ndarray, plot: str, y_label: str = "‖∂h_T/∂h_k‖₂") -> Series:
+    """A norm indexed by k = 0..T (e.g. ‖∂h_T/∂h_k‖), plotted against the lag T − k."""
+    T = len(norms) - 1
+    return Series(
+        label,
+        [float(lag) for lag in range(T + 1)],
+        [float(norms[T - lag]) for lag in range(T + 1)],
+        plot=plot,
+        x_label="lag T − k",
+        y_label=y_label,
+        log_y=True,
+    )

@@ -14,6 +14,7 @@ from engine.experiments.common import (
     float_param,
     inputs,
     int_param,
+    lag_series,
     mse_targets,
     scalar,
     seed_param,
@@ -56,20 +57,6 @@ def reach(norms: np.ndarray, threshold: float) -> int:
     by_lag = np.asarray(norms)[::-1]
     below = np.flatnonzero(~(by_lag >= threshold))  # NaN counts as below
     return int(below[0]) - 1 if below.size else len(by_lag) - 1
-
-
-def _lag_series(label: str, norms: np.ndarray, plot: str, y_label: str) -> Series:
-    """A norm indexed by k = 0..T, plotted against the lag T − k."""
-    T = len(norms) - 1
-    return Series(
-        label,
-        [float(lag) for lag in range(T + 1)],
-        [float(norms[T - lag]) for lag in range(T + 1)],
-        plot=plot,
-        x_label="lag T − k",
-        y_label=y_label,
-        log_y=True,
-    )
 
 
 def _lstm(H: int, seed: int, forget_bias: float, wh_scale: float = 1.0) -> lstm.Params:
@@ -196,10 +183,10 @@ def lstm_vs_rnn(
         tables=[Table("At the largest lag", ["path", f"norm at lag {T}", "reach"], rows)],
         series=[
             *[
-                _lag_series(labels[key], norms, "norm by lag", "norm")
+                lag_series(labels[key], norms, "norm by lag", "norm")
                 for key, norms in curves.items()
             ],
-            _lag_series("max_i Π f (forget gates)", product, "norm by lag", "norm"),
+            lag_series("max_i Π f (forget gates)", product, "norm by lag", "norm"),
         ],
     )
 
@@ -275,7 +262,7 @@ def forget_bias(T: int, H: int, threshold: float, seed: int) -> Report:
                 y_label="reach (steps)",
             ),
             *[
-                _lag_series(f"b_f = {b:g}", curves[b], "‖∂c_T/∂c_k‖ by lag", "‖∂c_T/∂c_k‖₂")
+                lag_series(f"b_f = {b:g}", curves[b], "‖∂c_T/∂c_k‖ by lag", "‖∂c_T/∂c_k‖₂")
                 for b in extremes
             ],
         ],

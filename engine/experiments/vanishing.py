@@ -11,6 +11,7 @@ from engine.experiments.common import (
     float_param,
     inputs,
     int_param,
+    lag_series,
     mse_targets,
     scalar,
     seed_param,
@@ -37,20 +38,6 @@ def _input_scale(default: float) -> Param:
 def _network(H: int, sigma_max: float, scheme: str, seed: int) -> rnn.Params:
     """D = H inputs, one output; W with largest singular value `sigma_max`."""
     return rnn.init(H, H, 1, scheme=SCHEMES[scheme], scale=sigma_max, seed=seed)
-
-
-def _lag_series(label: str, norms: np.ndarray, plot: str) -> Series:
-    """‖∂h_T/∂h_k‖ plotted against the lag T − k (norms are indexed by k = 0..T)."""
-    T = len(norms) - 1
-    return Series(
-        label,
-        [float(lag) for lag in range(T + 1)],
-        [float(norms[T - lag]) for lag in range(T + 1)],
-        plot=plot,
-        x_label="lag T − k",
-        y_label="‖∂h_T/∂h_k‖₂",
-        log_y=True,
-    )
 
 
 def _warn_nonfinite(norms: np.ndarray, what: str) -> list[str]:
@@ -114,8 +101,8 @@ def jacobian_norms(
             scalar("bound_holds", holds, note="1 if every norm is under the bound"),
         ],
         series=[
-            _lag_series("measured", norms, "norm by lag"),
-            _lag_series("bound (γ·σ_max)^lag", bound, "norm by lag"),
+            lag_series("measured", norms, "norm by lag"),
+            lag_series("bound (γ·σ_max)^lag", bound, "norm by lag"),
         ],
         warnings=_warn_nonfinite(norms, "jacobian norms"),
     )
@@ -163,8 +150,8 @@ def sigmoid_bound(steps: int, sigma_max: float, input_scale: float, H: int, seed
             scalar("vanishing_guaranteed", gamma * sigma < 1, note="1 if 0.25·σ_max(W) < 1"),
         ],
         series=[
-            _lag_series("measured", norms, "norm by lag"),
-            _lag_series("(0.25·σ_max)^lag", full, "norm by lag"),
+            lag_series("measured", norms, "norm by lag"),
+            lag_series("(0.25·σ_max)^lag", full, "norm by lag"),
             Series(
                 "0.25^lag",
                 [float(n) for n in range(steps + 1)],
@@ -250,7 +237,7 @@ def init_compare(activation: str, input_scale: float, T: int, H: int, seed: int)
             *_orthogonal_spectrum(setups["orthogonal"][0].W),
         ],
         tables=[Table("Setups", ["init", "activation", "σ_max(W)", "ρ(W)", "norm at lag T"], rows)],
-        series=[_lag_series(name, n, "norm by lag") for name, n in norms.items()],
+        series=[lag_series(name, n, "norm by lag") for name, n in norms.items()],
         warnings=[w for name, n in norms.items() for w in _warn_nonfinite(n, name)],
     )
 
@@ -290,8 +277,8 @@ def residual(
             scalar("ratio", ratio, note="residual / plain at lag T"),
         ],
         series=[
-            _lag_series("plain", plain, "norm by lag"),
-            _lag_series("residual", skip, "norm by lag"),
+            lag_series("plain", plain, "norm by lag"),
+            lag_series("residual", skip, "norm by lag"),
         ],
         warnings=_warn_nonfinite(plain, "plain") + _warn_nonfinite(skip, "residual"),
     )
@@ -412,6 +399,6 @@ def matrix_spectrum(matrix: str, scale: float, size: int, T: int, seed: int) -> 
             scalar("norm_at_max_lag", float(norms[0]), note=f"‖W^{T}‖₂, measured by the engine"),
             scalar("bound_at_max_lag", sigma**T, note="σ_max^T"),
         ],
-        series=[_lag_series("‖W^lag‖₂", norms, "norm of W^lag")],
+        series=[lag_series("‖W^lag‖₂", norms, "norm of W^lag")],
         warnings=_warn_nonfinite(norms, "powers of W"),
     )
